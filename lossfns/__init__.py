@@ -1,0 +1,28 @@
+"""lossfns — loss functions with their gradients, formulas and bilingual names.
+
+The library behind the course *Loss Functions, an executable course*. Every loss is a `Loss`
+object: call it for the value, ``.grad`` for the gradient with respect to the prediction,
+``.value_and_grad`` for both; its metadata (``formula``, ``title``, ``zh``, ``torch``, …) is what
+the book displays.
+
+>>> import lossfns
+>>> lossfns.mse([1.0, 2.0], [1.5, 2.0])
+0.125
+>>> lossfns.mse.grad([1.0, 2.0], [1.5, 2.0])
+array([0.5, 0. ])
+"""
+from ._core import REDUCTIONS, KernelOut, Loss, catalog, catalog_table, loss
+from .activations import log_sigmoid, log_softmax, sigmoid, softmax, softplus
+from .classification import (binary_cross_entropy, binary_cross_entropy_with_logits,
+                             cross_entropy, hinge, multiclass_hinge, nll_loss, squared_hinge)
+from .regression import huber, log_cosh, mae, mse, quantile
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Loss", "KernelOut", "REDUCTIONS", "catalog", "catalog_table", "loss",
+    "sigmoid", "log_sigmoid", "softplus", "softmax", "log_softmax",
+    "mse", "mae", "huber", "log_cosh", "quantile",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "hinge", "squared_hinge",
+    "cross_entropy", "nll_loss", "multiclass_hinge",
+]

@@ -1,0 +1,357 @@
+"""Classification losses (分类损失): binary (probabilities, logits, margins) and multiclass.
+
+Conventions: labels first, predictions second. A *logit* z is a raw score whose sigmoid (binary)
+or softmax (multiclass) is a probability; a *margin* is y·s with labels y ∈ {−1, +1}.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._core import (KernelOut, as_float_array, check_choice, check_class_indices, check_labels_in,
+                    check_pair, check_positive, check_probabilities, loss)
+from .activations import log_softmax, sigmoid, softplus
+
+#: torch clamps each log in BCE at −100, so that p = 0 or 1 gives a large finite loss.
+LOG_CLAMP = -100.0
+#: torch's floor for p(1 − p) in the BCE gradient, so that p = 0 or 1 does not divide by zero.
+BCE_GRAD_EPS = 1e-12
+
+_HINGE_HINT = "; hinge labels are -1 and +1 (convert 0/1 labels with 2*y - 1)"
+
+
+# --------------------------------------------------------------------------------------------
+# Binary
+# --------------------------------------------------------------------------------------------
+@loss(name="binary_cross_entropy", title="Binary cross-entropy", zh="二元交叉熵",
+      zh_hant="二元交叉熵", task="binary",
+      formula=r"-\big[y \log p + (1 - y) \log(1 - p)\big]",
+      summary="log-loss on probabilities; the standard binary loss",
+      summary_zh="基于概率的对数损失；二分类最常用",
+      torch="F.binary_cross_entropy(y_prob, y_true)", sklearn="sklearn.metrics.log_loss",
+      keras="keras.losses.BinaryCrossentropy()", references=("Cox 1958 (logistic regression)",))
+def binary_cross_entropy(y_true, y_prob):
+    """Binary cross-entropy on probabilities: −[y log p + (1 − y) log(1 − p)].
+
+    Domain: y_true in [0, 1] (0/1 labels, or soft targets), y_prob in [0, 1]; same shape.
+    Formula: per element; each log is clamped at −100 (as torch does), so p = 0 or 1 gives a
+    large finite loss rather than inf. "mean" averages over elements.
+    Gradient: d/dp = −y/p + (1 − y)/(1 − p) = (p − y) / (p(1 − p)); the denominator is floored
+    at 1e-12 (as torch does). Predicting a probability loses precision near 0 and 1: prefer
+    `binary_cross_entropy_with_logits` when the model outputs a logit.
+    Equals ``torch.nn.functional.binary_cross_entropy(y_prob, y_true)`` and, for 0/1 labels,
+    ``sklearn.metrics.log_loss(y_true, y_prob)``.
+    """
+    t, p = check_pair(y_true, y_prob, "y_true", "y_prob")
+    check_probabilities(t, "y_true")
+    check_probabilities(p, "y_prob")
+    with np.errstate(divide="ignore"):  # log(0) = -inf is clamped on the next line
+        log_p = np.maximum(np.log(p), LOG_CLAMP)
+        log_1mp = np.maximum(np.log1p(-p), LOG_CLAMP)
+    value = -(t * log_p + (1.0 - t) * log_1mp)
+    grad = (p - t) / np.maximum(p * (1.0 - p), BCE_GRAD_EPS)
+    return value, grad
+
+
+@loss(name="binary_cross_entropy_with_logits", title="Binary cross-entropy with logits",
+      zh="带 logits 的二元交叉熵", zh_hant="帶 logits 的二元交叉熵", task="binary",
+      formula=r"-\big[y \log \sigma(z) + (1 - y) \log(1 - \sigma(z))\big]",
+      summary="BCE computed from the logit: stable for any score",
+      summary_zh="由 logit 直接计算的 BCE：数值稳定",
+      torch="F.binary_cross_entropy_with_logits(logits, y_true)",
+      keras="keras.losses.BinaryCrossentropy(from_logits=True)", hyper={"pos_weight": None},
+      references=("Cox 1958 (logistic regression)",))
+def binary_cross_entropy_with_logits(y_true, logits, *, pos_weight=None):
+    """Binary cross-entropy on logits z (p = σ(z)), computed without ever forming p.
+
+    Domain: y_true in [0, 1], logits real; same shape. pos_weight (optional, > 0) multiplies the
+    positive term and broadcasts against logits (one per class in multi-label problems).
+    Formula: −[w·y log σ(z) + (1 − y) log(1 − σ(z))], written with softplus(u) = log(1 + e^u):
+    −log σ(z) = softplus(−z) and −log(1 − σ(z)) = z + softplus(−z), so
+    L = (1 − y) z + (1 + (w − 1) y) softplus(−z), exact for |z| up to 1e4 and beyond.
+    Gradient: dL/dz = (1 − y) − (1 + (w − 1) y)(1 − σ(z)); with w = 1 this is σ(z) − y, the
+    famous "prediction minus target".
+    Equals ``torch.nn.functional.binary_cross_entropy_with_logits(logits, y_true,
+    pos_weight=pos_weight)``.
+    """
+    t, z = check_pair(y_true, logits, "y_true", "logits")
+    check_probabilities(t, "y_true")
+    if pos_weight is None:
+        log_weight = 1.0
+    else:
+        w = as_float_array(pos_weight, "pos_weight")
+        if (w <= 0).any():
+            raise ValueError(f"pos_weight must be > 0; got {w.min():g}")
+        try:
+            np.broadcast_shapes(w.shape, z.shape)
+        except ValueError:
+            raise ValueError(f"pos_weight must broadcast against logits of shape {z.shape}; "
+                             f"got shape {w.shape}") from None
+        log_weight = 1.0 + (w - 1.0) * t
+    value = (1.0 - t) * z + log_weight * softplus(-z)
+    grad = (1.0 - t) - log_weight * sigmoid(-z)
+    return value, np.broadcast_to(grad, z.shape).copy() if np.shape(grad) != z.shape else grad
+
+
+def _hinge_inputs(y_true, scores):
+    t, s = check_pair(y_true, scores, "y_true", "scores")
+    check_labels_in(t, "y_true", (-1.0, 1.0), _HINGE_HINT)
+    return t, s
+
+
+@loss(name="hinge", title="Hinge loss", zh="合页损失", zh_hant="鉸鏈損失", task="binary",
+      formula=r"\max(0,\ 1 - y\,s)",
+      summary="margin loss of the SVM; zero only beyond the margin y·s ≥ 1",
+      summary_zh="SVM 的间隔损失；只有 y·s ≥ 1 时为零",
+      torch=None, sklearn="sklearn.metrics.hinge_loss", keras="keras.losses.Hinge()",
+      references=("Cortes & Vapnik 1995, Support-Vector Networks",))
+def hinge(y_true, scores):
+    """Hinge loss: max(0, 1 − y·s) for labels y ∈ {−1, +1} and raw scores s.
+
+    Domain: y_true in {−1, +1}; scores real (the decision function, not a ±1 class); same shape.
+    Formula: zero when the margin y·s ≥ 1; positive for every point inside the margin, even a
+    correctly classified one (0 < y·s < 1).
+    Gradient: d/ds = −y where y·s < 1, else 0 (at y·s = 1 we take 0).
+    Equals ``sklearn.metrics.hinge_loss(y_true, scores)`` for binary labels.
+    """
+    t, s = _hinge_inputs(y_true, scores)
+    slack = 1.0 - t * s
+    active = slack > 0
+    return np.where(active, slack, 0.0), np.where(active, -t, 0.0)
+
+
+@loss(name="squared_hinge", title="Squared hinge loss", zh="平方合页损失",
+      zh_hant="平方鉸鏈損失", task="binary", formula=r"\max(0,\ 1 - y\,s)^2",
+      summary="smooth hinge: differentiable, punishes large violations more",
+      summary_zh="平滑的合页损失：可微，对大的违例惩罚更重",
+      torch=None, sklearn="sklearn.svm.LinearSVC(loss='squared_hinge')",
+      keras="keras.losses.SquaredHinge()", references=("Cortes & Vapnik 1995",))
+def squared_hinge(y_true, scores):
+    """Squared hinge loss: max(0, 1 − y·s)² for labels y ∈ {−1, +1}.
+
+    Domain: y_true in {−1, +1}; scores real; same shape.
+    Formula: the hinge squared: continuously differentiable, zero beyond the margin.
+    Gradient: d/ds max(0, 1 − ys)² = −2y·max(0, 1 − ys).
+    Equals the loss of ``sklearn.svm.LinearSVC(loss="squared_hinge")`` (its default).
+    """
+    t, s = _hinge_inputs(y_true, scores)
+    slack = np.maximum(1.0 - t * s, 0.0)
+    return slack * slack, -2.0 * t * slack
+
+
+# --------------------------------------------------------------------------------------------
+# Multiclass: scores/logits are (C,), (N, C) or (N, C, d1, ...) as in torch; class axis is 1.
+# --------------------------------------------------------------------------------------------
+def _rows(x: np.ndarray, name: str):
+    """Move the class axis last and flatten the rest: returns (rows (M, C), item shape, restore)."""
+    if x.ndim == 1:
+        return x[None, :], (), lambda g: g[0]
+    if x.ndim == 2:
+        return x, x.shape[:1], lambda g: g
+    moved = np.moveaxis(x, 1, -1)
+    item_shape = moved.shape[:-1]
+    c = x.shape[1]
+    return moved.reshape(-1, c), item_shape, lambda g: np.moveaxis(g.reshape(item_shape + (c,)), -1, 1)
+
+
+def _class_weight(weight, n_classes: int):
+    if weight is None:
+        return None
+    w = as_float_array(weight, "weight")
+    if w.shape != (n_classes,):
+        raise ValueError(f"weight must have one entry per class, shape ({n_classes},); "
+                         f"got shape {w.shape}")
+    if (w < 0).any():
+        raise ValueError(f"weight must be >= 0; got {w.min():g}")
+    return w
+
+
+def _targets(y_true, x: np.ndarray, item_shape, name_pred: str, allow_probs: bool):
+    """Class indices (M,) or class probabilities (M, C) from y_true, checked against x."""
+    c = x.shape[1] if x.ndim >= 2 else x.shape[0]
+    arr = np.asarray(y_true)
+    if allow_probs and arr.shape == x.shape and arr.dtype.kind == "f":
+        t = as_float_array(arr, "y_true")
+        check_probabilities(t, "y_true")
+        rows, _, _ = _rows(t, "y_true")
+        sums = rows.sum(axis=1)
+        bad = np.abs(sums - 1.0) > 1e-6
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ValueError(f"y_true as class probabilities must sum to 1 over the classes; "
+                             f"row {i} sums to {sums[i]:g}")
+        return None, rows
+    if arr.shape != item_shape:
+        probs = f" or class probabilities of shape {x.shape}" if allow_probs else ""
+        raise ValueError(f"y_true must be class indices of shape {item_shape}{probs} "
+                         f"to match {name_pred} of shape {x.shape}; got shape {arr.shape}")
+    return check_class_indices(arr, c, "y_true").reshape(-1), None
+
+
+def _ce_coefficients(idx, probs, w, n_classes: int, label_smoothing: float):
+    """Per-row coefficients a (M, C) with loss_i = −Σ_c a_ic log p_ic, and the "mean" weights."""
+    m = len(idx) if idx is not None else len(probs)
+    wc = np.ones(n_classes) if w is None else w
+    if idx is not None:
+        a = np.zeros((m, n_classes))
+        w_y = wc[idx]
+        a[np.arange(m), idx] = (1.0 - label_smoothing) * w_y
+        if label_smoothing:
+            a += (label_smoothing / n_classes) * wc
+        if w is None:
+            return a, None
+        total = w_y.sum()
+        if total <= 0:
+            raise ValueError("weight of the classes present in y_true must not sum to 0 "
+                             "(the weighted mean divides by it)")
+        return a, np.full(m, 1.0 / total)
+    # probability targets: smoothing mixes in the uniform distribution; "mean" divides by M.
+    t = probs * (1.0 - label_smoothing) + label_smoothing / n_classes
+    return t * wc, None
+
+
+def _check_logits(y_pred, name: str):
+    x = as_float_array(y_pred, name)
+    if x.ndim == 0:
+        raise ValueError(f"{name} must have a class axis, shape (C,), (N, C) or (N, C, ...); "
+                         f"got a scalar")
+    return x
+
+
+@loss(name="cross_entropy", title="Cross-entropy (softmax)", zh="交叉熵（Softmax）",
+      zh_hant="交叉熵（Softmax）", task="multiclass",
+      formula=r"-\sum_{c=1}^{C} y_c \log \operatorname{softmax}(z)_c",
+      summary="the standard multiclass loss; for one-hot y only −log p of the true class remains",
+      summary_zh="多分类的标准损失；独热标签时只剩真实类别的 −log p",
+      torch="F.cross_entropy(logits, y_true, weight=weight, label_smoothing=label_smoothing)",
+      sklearn="sklearn.metrics.log_loss", keras="keras.losses.SparseCategoricalCrossentropy(from_logits=True)",
+      hyper={"weight": None, "label_smoothing": 0.0},
+      references=("Szegedy et al. 2016, Rethinking the Inception Architecture (label smoothing)",))
+def cross_entropy(y_true, logits, *, weight=None, label_smoothing=0.0):
+    """Softmax cross-entropy on logits, with optional class weights and label smoothing.
+
+    Domain: logits (C,), (N, C) or (N, C, d1, ...) — the class axis is axis 1, as in torch.
+    y_true either integer class indices of the logits' shape without the class axis, or class
+    probabilities of the logits' shape (each row summing to 1). weight: (C,), ≥ 0.
+    label_smoothing ε in [0, 1): the target becomes (1 − ε)·y + ε/C.
+    Formula: p = softmax(z); per sample L = −Σ_c a_c log p_c, with a_c = w_c·ỹ_c (ỹ the smoothed
+    target). For a one-hot target without smoothing that is −w_y log p_y: the class sum keeps
+    only the true class. "mean" divides by Σ_i w_{y_i} for index targets (so a weighted mean),
+    by N for probability targets — exactly as torch.
+    Gradient: log p_c = z_c − logsumexp(z), so ∂L/∂z_k = −a_k + (Σ_c a_c)·p_k; unweighted with a
+    one-hot target: p − y.
+    Equals ``torch.nn.functional.cross_entropy(logits, y_true, weight=weight,
+    label_smoothing=label_smoothing)``.
+    References: label smoothing — Szegedy et al. (2016).
+    """
+    x = _check_logits(logits, "logits")
+    ls = float(label_smoothing)
+    if not 0.0 <= ls < 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1); got {label_smoothing}")
+    rows, item_shape, restore = _rows(x, "logits")
+    c = rows.shape[1]
+    w = _class_weight(weight, c)
+    idx, probs = _targets(y_true, x, item_shape, "logits", allow_probs=True)
+    a, mean_w = _ce_coefficients(idx, probs, w, c, ls)
+    logp = log_softmax(rows, axis=1)
+    value = -(a * logp).sum(axis=1)
+    grad = a.sum(axis=1, keepdims=True) * np.exp(logp) - a
+    return _rows_out(value, grad, mean_w, item_shape, restore)
+
+
+def _rows_out(value, grad, mean_w, item_shape, restore):
+    """Reshape row results back to the input layout (values per item, gradient like the input)."""
+    value = value.reshape(item_shape)
+    g = restore(grad)
+    if mean_w is None:
+        return KernelOut(value, g)
+    mw = mean_w.reshape(item_shape)
+    # items sit on every axis but the class axis (axis 1 for N-D input)
+    gw = restore(np.broadcast_to(mean_w[:, None], grad.shape))
+    return KernelOut(value, g, mw, gw)
+
+
+@loss(name="nll_loss", title="Negative log-likelihood", zh="负对数似然", zh_hant="負對數似然",
+      task="multiclass", formula=r"-w_y \log p_y",
+      summary="cross-entropy on log-probabilities (after log_softmax)",
+      summary_zh="作用于对数概率（log_softmax 之后）的交叉熵",
+      torch="F.nll_loss(log_probs, y_true, weight=weight)", hyper={"weight": None},
+      references=("Fisher 1922 (maximum likelihood)",))
+def nll_loss(y_true, log_probs, *, weight=None):
+    """Negative log-likelihood of the true class, given log-probabilities.
+
+    Domain: log_probs (C,), (N, C) or (N, C, d1, ...), class axis 1, all ≤ 0 (for instance the
+    output of `log_softmax`); y_true integer class indices. weight: (C,), ≥ 0.
+    Formula: per sample −w_y · log p_y; "mean" divides by Σ_i w_{y_i}.
+    Gradient: ∂L/∂(log p_k) = −w_y if k = y else 0. Composed with log_softmax this gives the
+    gradient of `cross_entropy`.
+    Equals ``torch.nn.functional.nll_loss(log_probs, y_true, weight=weight)``.
+    """
+    x = _check_logits(log_probs, "log_probs")
+    if (x > 0).any():
+        where = np.argwhere(x > 0)[0]
+        raise ValueError(f"log_probs must be log-probabilities (<= 0); got {x[tuple(where)]:g} at "
+                         f"position {tuple(int(i) for i in where)} (apply log_softmax first)")
+    rows, item_shape, restore = _rows(x, "log_probs")
+    c = rows.shape[1]
+    w = _class_weight(weight, c)
+    idx, _ = _targets(y_true, x, item_shape, "log_probs", allow_probs=False)
+    a, mean_w = _ce_coefficients(idx, None, w, c, 0.0)
+    return _rows_out(-(a * rows).sum(axis=1), -a, mean_w, item_shape, restore)
+
+
+MULTICLASS_HINGE_VARIANTS = ("weston_watkins", "crammer_singer")
+
+
+@loss(name="multiclass_hinge", title="Multiclass hinge loss", zh="多类合页损失",
+      zh_hant="多類鉸鏈損失", task="multiclass",
+      formula=r"\sum_{j \ne y} \max(0,\ m - s_y + s_j)",
+      summary="Weston–Watkins (sum over wrong classes) or Crammer–Singer (max)",
+      summary_zh="Weston–Watkins（对错误类别求和）或 Crammer–Singer（取最大）",
+      torch="C * F.multi_margin_loss(scores, y_true, margin=margin)  # Weston–Watkins",
+      sklearn="sklearn.metrics.hinge_loss  # Crammer–Singer",
+      keras="keras.losses.CategoricalHinge()  # Crammer–Singer with one-hot y",
+      hyper={"margin": 1.0, "variant": "weston_watkins"},
+      references=("Weston & Watkins 1999, Support Vector Machines for Multi-Class Pattern Recognition",
+                  "Crammer & Singer 2001, On the Algorithmic Implementation of Multiclass Kernel-based Vector Machines"))
+def multiclass_hinge(y_true, scores, *, margin=1.0, variant="weston_watkins"):
+    """Multiclass hinge loss, Weston–Watkins (default) or Crammer–Singer.
+
+    Domain: scores (C,) or (N, C) raw class scores; y_true integer class indices; margin > 0.
+    Formula: Weston–Watkins sums a hinge over every wrong class,
+    Σ_{j≠y} max(0, m − s_y + s_j); Crammer–Singer keeps only the strongest wrong class,
+    max(0, m + max_{j≠y} s_j − s_y). Both are 0 once the true class wins by the margin.
+    Gradient: each active term m − s_y + s_j > 0 adds +1 to ∂/∂s_j and −1 to ∂/∂s_y
+    (Crammer–Singer: only the term of the arg-max wrong class, first one on ties).
+    Equals: Weston–Watkins = C × ``torch.nn.functional.multi_margin_loss(scores, y_true,
+    margin=margin)`` (torch divides by C); Crammer–Singer with margin 1 =
+    ``sklearn.metrics.hinge_loss(y_true, scores)`` for more than two classes.
+    References: Weston & Watkins (1999); Crammer & Singer (2001).
+    """
+    check_choice(variant, "variant", MULTICLASS_HINGE_VARIANTS)
+    m = check_positive(margin, "margin")
+    x = _check_logits(scores, "scores")
+    if x.ndim > 2:
+        raise ValueError(f"scores must have shape (C,) or (N, C); got shape {x.shape}")
+    rows, item_shape, restore = _rows(x, "scores")
+    n, c = rows.shape
+    if c < 2:
+        raise ValueError(f"scores must have at least 2 classes; got shape {x.shape}")
+    idx, _ = _targets(y_true, x, item_shape, "scores", allow_probs=False)
+    r = np.arange(n)
+    s_y = rows[r, idx][:, None]
+    terms = m - s_y + rows
+    terms[r, idx] = -np.inf  # the true class is not a competitor
+    grad = np.zeros_like(rows)
+    if variant == "weston_watkins":
+        active = terms > 0
+        value = np.where(active, terms, 0.0).sum(axis=1)
+        grad[active] = 1.0
+        grad[r, idx] = -active.sum(axis=1)
+    else:
+        j = np.argmax(terms, axis=1)
+        top = terms[r, j]
+        active = top > 0
+        value = np.where(active, top, 0.0)
+        grad[r[active], j[active]] = 1.0
+        grad[r[active], idx[active]] = -1.0
+    return _rows_out(value, grad, None, item_shape, restore)

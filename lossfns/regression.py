@@ -1,0 +1,129 @@
+"""Regression losses (回归损失): functions of the residual r = ŷ − y.
+
+Domain of every loss here: y_true and y_pred are real arrays of one shape (any shape, any float
+dtype; computed in float64). "mean" averages over all elements.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._core import check_open_interval, check_pair, check_positive, loss
+
+_LOG2 = np.log(2.0)
+
+
+@loss(name="mse", title="Mean squared error", zh="均方误差", zh_hant="均方誤差",
+      task="regression", formula=r"(\hat{y} - y)^2",
+      summary="sensitive to outliers; minimised by the mean",
+      summary_zh="对异常值敏感；最优常数是均值",
+      torch="F.mse_loss(y_pred, y_true)", sklearn="sklearn.metrics.mean_squared_error",
+      keras="keras.losses.MeanSquaredError()", references=("Gauss 1809; Legendre 1805",))
+def mse(y_true, y_pred):
+    """Mean squared error: mean of (ŷ − y)².
+
+    Domain: y_true, y_pred real, same shape.
+    Formula: L = (1/n) Σ (ŷ_i − y_i)².
+    Gradient: d/dŷ_i (ŷ_i − y_i)² = 2 (ŷ_i − y_i); "mean" divides by n.
+    Equals ``torch.nn.functional.mse_loss(y_pred, y_true)`` and
+    ``sklearn.metrics.mean_squared_error(y_true, y_pred)``.
+    """
+    t, p = check_pair(y_true, y_pred)
+    r = p - t
+    return r * r, 2.0 * r
+
+
+@loss(name="mae", title="Mean absolute error", zh="平均绝对误差", zh_hant="平均絕對誤差",
+      task="regression", formula=r"\lvert \hat{y} - y \rvert",
+      summary="robust to outliers; minimised by the median",
+      summary_zh="对异常值稳健；最优常数是中位数",
+      torch="F.l1_loss(y_pred, y_true)", sklearn="sklearn.metrics.mean_absolute_error",
+      keras="keras.losses.MeanAbsoluteError()", references=("Laplace 1774",))
+def mae(y_true, y_pred):
+    """Mean absolute error (L1 loss): mean of |ŷ − y|.
+
+    Domain: y_true, y_pred real, same shape.
+    Formula: L = (1/n) Σ |ŷ_i − y_i|.
+    Gradient: d/dŷ |r| = sign(r) for r ≠ 0. At r = 0 the loss has a kink (no derivative, but it
+    is continuous); we return 0 there, a valid subgradient and what torch returns. The gradient's
+    magnitude is 1 however close to the optimum: gradient descent needs a decaying step.
+    Equals ``torch.nn.functional.l1_loss(y_pred, y_true)``.
+    """
+    t, p = check_pair(y_true, y_pred)
+    r = p - t
+    return np.abs(r), np.sign(r)
+
+
+@loss(name="huber", title="Huber loss", zh="Huber 损失", zh_hant="Huber 損失",
+      task="regression",
+      formula=r"\begin{cases}\tfrac{1}{2}r^2 & \lvert r\rvert \le \delta\\ "
+              r"\delta\,(\lvert r\rvert - \tfrac{1}{2}\delta) & \text{otherwise}\end{cases}",
+      summary="quadratic near 0, linear for large errors: MSE and MAE combined",
+      summary_zh="小误差时二次、大误差时线性：MSE 与 MAE 的折中",
+      torch="F.huber_loss(y_pred, y_true, delta=delta)", sklearn="sklearn.linear_model.HuberRegressor",
+      keras="keras.losses.Huber(delta=1.0)", hyper={"delta": 1.0},
+      references=("Huber 1964, Robust Estimation of a Location Parameter",))
+def huber(y_true, y_pred, *, delta=1.0):
+    """Huber loss: ½r² for |r| ≤ δ, δ(|r| − ½δ) beyond; r = ŷ − y.
+
+    Domain: y_true, y_pred real, same shape; delta > 0.
+    Formula: quadratic inside [−δ, δ], linear outside; the two pieces meet with equal value and
+    slope at |r| = δ, so the loss is continuously differentiable.
+    Gradient: r inside, δ·sign(r) outside, i.e. r clipped to [−δ, δ].
+    Equals ``torch.nn.functional.huber_loss(y_pred, y_true, delta=delta)``.
+    References: Huber (1964), Robust Estimation of a Location Parameter.
+    """
+    delta = check_positive(delta, "delta")
+    t, p = check_pair(y_true, y_pred)
+    r = p - t
+    a = np.abs(r)
+    inside = a <= delta
+    value = np.where(inside, 0.5 * r * r, delta * (a - 0.5 * delta))
+    return value, np.clip(r, -delta, delta)
+
+
+@loss(name="log_cosh", title="Log-cosh loss", zh="Log-cosh 损失", zh_hant="Log-cosh 損失",
+      task="regression", formula=r"\log\cosh(\hat{y} - y)",
+      summary="smooth everywhere; like ½r² near 0 and like |r| − log 2 far away",
+      summary_zh="处处光滑；小误差近似 ½r²，大误差近似 |r| − log 2",
+      torch=None, keras="keras.losses.LogCosh()",
+      references=("optax.losses.log_cosh", "keras.losses.LogCosh"))
+def log_cosh(y_true, y_pred):
+    """Log-cosh loss: log cosh(ŷ − y).
+
+    Domain: y_true, y_pred real, same shape.
+    Formula: log cosh r, computed as |r| + log1p(e^(−2|r|)) − log 2 (cosh overflows for
+    |r| > 710; this form is exact for any finite r).
+    Gradient: d/dr log cosh r = sinh r / cosh r = tanh r, bounded by 1 like MAE's.
+    Equals ``keras.losses.log_cosh`` and ``optax.losses.log_cosh`` (same formula).
+    """
+    t, p = check_pair(y_true, y_pred)
+    r = p - t
+    a = np.abs(r)
+    # log cosh r = log((e^a + e^-a)/2) = a + log(1 + e^(-2a)) - log 2: no overflow.
+    return a + np.log1p(np.exp(-2.0 * a)) - _LOG2, np.tanh(r)
+
+
+@loss(name="quantile", title="Quantile (pinball) loss", zh="分位数损失", zh_hant="分位數損失",
+      task="regression", formula=r"\max\big(q\,(y - \hat{y}),\ (q - 1)\,(y - \hat{y})\big)",
+      summary="asymmetric MAE; minimised by the q-quantile",
+      summary_zh="非对称的 MAE；最优常数是 q 分位数",
+      torch=None, sklearn="sklearn.metrics.mean_pinball_loss(alpha=q)",
+      keras=None, hyper={"q": 0.5},
+      references=("Koenker & Bassett 1978, Regression Quantiles",))
+def quantile(y_true, y_pred, *, q=0.5):
+    """Quantile (pinball) loss: max(q(y − ŷ), (q − 1)(y − ŷ)).
+
+    Domain: y_true, y_pred real, same shape; 0 < q < 1.
+    Formula: with u = y − ŷ, q·u when the prediction is too low (u > 0) and (1 − q)·(−u) when
+    it is too high: under-prediction costs q, over-prediction 1 − q per unit.
+    Gradient: d/dŷ = −q when u > 0, 1 − q when u < 0, and 0 at u = 0 (a subgradient, as for
+    MAE). With q = 0.5 the loss is exactly ½·MAE.
+    Equals ``sklearn.metrics.mean_pinball_loss(y_true, y_pred, alpha=q)``.
+    References: Koenker & Bassett (1978), Regression Quantiles.
+    """
+    q = check_open_interval(q, "q", 0.0, 1.0)
+    t, p = check_pair(y_true, y_pred)
+    u = t - p
+    value = np.maximum(q * u, (q - 1.0) * u)
+    grad = np.where(u > 0, -q, np.where(u < 0, 1.0 - q, 0.0))
+    return value, grad
