@@ -16,11 +16,12 @@ from .activations import log_sigmoid, log_softmax, sigmoid, softmax, softplus
 from .classification import (binary_cross_entropy, binary_cross_entropy_with_logits,
                              cross_entropy, hinge, multiclass_hinge, nll_loss, squared_hinge)
 from .regression import huber, log_cosh, mae, mse, quantile
+from .seeding import seed_everything
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Loss", "KernelOut", "REDUCTIONS", "catalog", "catalog_table", "loss",
+    "seed_everything", "Loss", "KernelOut", "REDUCTIONS", "catalog", "catalog_table", "loss",
     "sigmoid", "log_sigmoid", "softplus", "softmax", "log_softmax",
     "mse", "mae", "huber", "log_cosh", "quantile",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "hinge", "squared_hinge",
