@@ -114,8 +114,13 @@ def _compare(expected, got, rtol, atol):
     return None
 
 
-def check(name: str, student_fn: Callable, *, verbose: bool = True) -> CheckResult:
-    """Run `student_fn` against exercise `name`'s reference on every case; report specifically."""
+def check(name: str, student_fn: Callable, *, verbose: bool = False) -> CheckResult:
+    """Run `student_fn` against exercise `name`'s reference on every case; report specifically.
+
+    Returns a `CheckResult`: it displays its message in a notebook (make the call the last line
+    of the cell) and is truthy when every case passed, so ``assert check(...)`` works in tests.
+    ``verbose=True`` also prints the message.
+    """
     ex = get(name)
     cases = ex.cases()
     for k, case in enumerate(cases, 1):
