@@ -85,8 +85,11 @@ def get(name: str) -> Exercise:
 
 
 def _describe(x) -> str:
-    arr = np.asarray(x, dtype=object) if not isinstance(x, np.ndarray) else x
-    text = np.array2string(np.asarray(x), precision=4, threshold=8) if arr.dtype != object else repr(x)
+    """A short, readable rendering of an input or a result for feedback messages."""
+    try:
+        text = np.array2string(np.asarray(x, dtype=np.float64), precision=4, threshold=8)
+    except (TypeError, ValueError):
+        text = repr(x)
     return text if len(text) < 160 else text[:157] + "..."
 
 
