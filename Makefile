@@ -13,13 +13,14 @@ JOBS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export MPLBACKEND := Agg
 
-.PHONY: help install book test unit nbval build-strict lab serve clean distclean times
+.PHONY: help install book test unit nbval lab serve clean distclean times student
 
 help:
 	@echo "make book   - set up .venv if needed, run every lesson, build the HTML book"
 	@echo "make test   - unit/property tests, every notebook under nbval, strict book build"
 	@echo "make lab    - JupyterLab on the lessons (MyST rendered)"
 	@echo "make serve  - serve _build/html on http://localhost:8000"
+	@echo "make student - student edition (_build/student, .zip) and answer key (_build/instructor)"
 	@echo "make clean  - remove _build (keeps .venv); make distclean also removes .venv"
 
 install: $(STAMP)
@@ -55,6 +56,11 @@ test: $(STAMP)
 
 times: $(STAMP)
 	@$(PY) -m lossfns._buildinfo times _build
+
+# Instructor kit: student edition (no solutions, no hidden checks, no outputs) + answer key.
+student: $(STAMP)
+	$(PY) -m lossfns.instructor student chapters _build/student
+	$(PY) -m lossfns.instructor answer-key _build/instructor
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters

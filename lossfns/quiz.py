@@ -213,6 +213,13 @@ def prestudy_markdown(chapter: str, lang: str | None = None) -> str:
     return "\n".join(lines)
 
 
+def show_prestudy(chapter: str, lang: str | None = None) -> None:
+    """Display the pre-study questions (预习) that open a chapter, from the bank."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(prestudy_markdown(chapter, lang)))
+
+
 def answer_key_markdown(chapter: str) -> str:
     """Every item of a chapter with its answer and explanation, in both languages."""
     out = []
