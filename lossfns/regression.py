@@ -10,6 +10,8 @@ import numpy as np
 from ._core import check_open_interval, check_pair, check_positive, loss
 
 _LOG2 = np.log(2.0)
+#: below this |r|, log_cosh uses log1p(2 sinh²(r/2)), which does not cancel near 0.
+_LOG_COSH_SMALL = 1.0
 
 
 @loss(name="mse", title="Mean squared error", zh="均方误差", zh_hant="均方誤差",
@@ -91,8 +93,9 @@ def log_cosh(y_true, y_pred):
     """Log-cosh loss: log cosh(ŷ − y).
 
     Domain: y_true, y_pred real, same shape.
-    Formula: log cosh r, computed as |r| + log1p(e^(−2|r|)) − log 2 (cosh overflows for
-    |r| > 710; this form is exact for any finite r).
+    Formula: log cosh r, computed as |r| + log1p(e^(−2|r|)) − log 2 for |r| ≥ 1 (cosh overflows
+    for |r| > 710; this form does not) and as log1p(2 sinh²(r/2)) below 1 (where the first form
+    cancels: log 2 − log 2). Accurate to rounding for any finite r.
     Gradient: d/dr log cosh r = sinh r / cosh r = tanh r, bounded by 1 like MAE's.
     Equals ``keras.losses.log_cosh`` and ``optax.losses.log_cosh`` (same formula).
     """
@@ -100,7 +103,11 @@ def log_cosh(y_true, y_pred):
     r = p - t
     a = np.abs(r)
     # log cosh r = log((e^a + e^-a)/2) = a + log(1 + e^(-2a)) - log 2: no overflow.
-    return a + np.log1p(np.exp(-2.0 * a)) - _LOG2, np.tanh(r)
+    large = a + np.log1p(np.exp(-2.0 * a)) - _LOG2
+    # Near 0 that form subtracts log 2 from ~log 2 (all digits lost for |r| < 1e-8);
+    # cosh r - 1 = 2 sinh^2(r/2) keeps them. min() keeps sinh from overflowing.
+    small = np.log1p(2.0 * np.sinh(0.5 * np.minimum(a, _LOG_COSH_SMALL)) ** 2)
+    return np.where(a < _LOG_COSH_SMALL, small, large), np.tanh(r)
 
 
 @loss(name="quantile", title="Quantile (pinball) loss", zh="分位数损失", zh_hant="分位數損失",
