@@ -71,3 +71,244 @@ def loss_curves(losses, r=None, *, derivative=False, ax=None, hyper=None,
     ax.set_title(title or ("Derivative of each loss" if derivative else "Loss against the residual"))
     ax.legend()
     return ax
+
+
+# --------------------------------------------------------------------------------------------
+# Training figures: loss surfaces, training curves, decision boundaries, reliability diagrams.
+# --------------------------------------------------------------------------------------------
+#: Label of the y = x line in `calibration` (drawn once per axes, found again by this id).
+_PERFECT_GID = "perfectly-calibrated"
+#: Margin around [0, 1] in the reliability diagram.
+_EDGE = 0.02
+
+
+def surface(fun, xlim=(-3.0, 3.0), ylim=(-3.0, 3.0), *, trajectories=None, labels=None,
+            n=101, levels=20, log=False, colorbar=True, mark_min=True, ax=None,
+            xlabel="parameter w₀ (unitless)", ylabel="parameter w₁ (unitless)",
+            zlabel="loss L (unitless)", title="Loss surface"):
+    """Contour plot of a loss of two parameters, optionally with optimizer paths drawn on it.
+
+    fun: ``fun(w0, w1) -> loss``. It is called once with two (n, n) grids, so write it with numpy
+        operations; a function that only takes numbers is called point by point instead.
+    trajectories: a list of (k, 2) arrays, the parameters after each step; labels: their names.
+    log: contour levels evenly spaced in log(loss), for losses spanning orders of magnitude.
+    mark_min: mark the lowest point of the grid with a star.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import LogNorm
+
+    x0, x1 = _limits(xlim, "xlim")
+    y0, y1 = _limits(ylim, "ylim")
+    W0, W1 = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    try:
+        Z = np.asarray(fun(W0, W1), dtype=float)
+    except (TypeError, ValueError):  # e.g. math.exp(array) or `if w0 > 0` on an array
+        Z = None
+    if Z is None or Z.shape != W0.shape:
+        Z = np.array([[float(fun(a, b)) for a, b in zip(ra, rb)] for ra, rb in zip(W0, W1)])
+    Z = np.ma.masked_invalid(Z)  # NaN/inf (outside a loss's domain) are left blank
+    if Z.count() == 0:
+        raise ValueError("fun must return finite losses somewhere on the grid; got none")
+
+    ax = ax or plt.subplots()[1]
+    if log:
+        if Z.min() <= 0:
+            raise ValueError(f"log=True needs a positive loss everywhere; got a minimum of "
+                             f"{Z.min():g}")
+        levels = np.geomspace(Z.min(), Z.max(), levels if np.ndim(levels) == 0 else len(levels))
+        cs = ax.contour(W0, W1, Z, levels=levels, norm=LogNorm(), cmap="viridis", linewidths=1)
+    else:
+        cs = ax.contour(W0, W1, Z, levels=levels, cmap="viridis", linewidths=1)
+    if colorbar:
+        ax.figure.colorbar(cs, ax=ax, label=zlabel)
+    if mark_min:
+        i, j = np.unravel_index(np.argmin(Z), Z.shape)
+        ax.plot(W0[i, j], W1[i, j], "*", color="black", markersize=12,
+                label=f"grid minimum ({W0[i, j]:.2g}, {W1[i, j]:.2g})")
+
+    trajectories = [] if trajectories is None else list(trajectories)
+    labels = [f"path {k + 1}" for k in range(len(trajectories))] if labels is None else labels
+    if len(labels) != len(trajectories):
+        raise ValueError(f"labels must name each trajectory; got {len(labels)} labels for "
+                         f"{len(trajectories)} trajectories")
+    for k, (path, label) in enumerate(zip(trajectories, labels)):
+        path = np.asarray(path, dtype=float)
+        if path.ndim != 2 or path.shape[1] != 2:
+            raise ValueError(f"trajectories[{k}] must be a (k, 2) array of parameters; got "
+                             f"shape {path.shape}")
+        c = _CYCLE[k % len(_CYCLE)]
+        ax.plot(path[:, 0], path[:, 1], "-o", color=c, markersize=3, linewidth=1.5, label=label)
+        ax.plot(path[0, 0], path[0, 1], "s", color=c, markersize=6)  # where it started
+
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if mark_min or trajectories:  # an empty legend would warn
+        ax.legend(loc="best")
+    return ax
+
+
+def training_curves(history, *, metric=None, log=False, mark_best=True, ax=None,
+                    xlabel="epoch (passes over the training data)", ylabel=None, title=None):
+    """Training and validation loss (or a metric) against the epoch.
+
+    history: a `lossfns.train.History`, or a dict of lists such as
+        ``{"SGD": [...], "Adam": [...]}`` (one line per key, epochs counted from 1).
+    metric: plot this metric of a History (e.g. "accuracy") instead of the loss.
+    mark_best: draw a dashed line at a History's best epoch.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    best = None
+    if isinstance(history, dict):
+        series = {str(k): v for k, v in history.items()}
+    elif hasattr(history, "train_loss"):
+        if metric is None:
+            series = {"training": history.train_loss, "validation": history.val_loss}
+        else:
+            if metric not in history.train_metrics:
+                valid = ", ".join(repr(m) for m in history.train_metrics) or "none"
+                raise ValueError(f"metric must be one of the metrics fit recorded ({valid}); "
+                                 f"got {metric!r}")
+            series = {"training": history.train_metrics[metric],
+                      "validation": history.val_metrics.get(metric, [])}
+        best = getattr(history, "best_epoch", None)
+    else:
+        raise ValueError(f"history must be a lossfns.train.History or a dict of lists; got "
+                         f"{type(history).__name__}")
+    series = {k: np.asarray(v, dtype=float) for k, v in series.items() if len(v)}
+    if not series:
+        raise ValueError("history holds no values to plot")
+
+    ax = ax or plt.subplots()[1]
+    for i, (label, values) in enumerate(series.items()):
+        ax.plot(np.arange(1, len(values) + 1), values, "-o", markersize=3,
+                color=_CYCLE[i % len(_CYCLE)], label=label)
+    if mark_best and best is not None:
+        ax.axvline(best, color="gray", linestyle="--", linewidth=1, label=f"best epoch ({best})")
+    if log:
+        ax.set_yscale("log")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel or ("loss (mean per sample)" if metric is None else metric))
+    ax.set_title(title or ("Training curves" if metric is None else f"{metric} during training"))
+    ax.legend()
+    return ax
+
+
+def decision_boundary(predict, X, y, *, resolution=200, padding=0.5, class_names=None, ax=None,
+                      xlabel="feature x₁ (units of x₁)", ylabel="feature x₂ (units of x₂)",
+                      title="Decision regions"):
+    """The class a classifier predicts at every point of the plane, with the data on top.
+
+    predict: maps an (m, 2) numpy array to m class labels — or to (m, C) class scores
+        (logits, probabilities), whose argmax is taken. For a torch model:
+        ``lambda Z: lossfns.train.predict(model, Z).argmax(1)``; for scikit-learn: ``clf.predict``.
+    X: (n, 2) points; y: their labels. class_names: legend names, in sorted label order.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y).reshape(-1)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must be an (n, 2) array (two features to draw); got shape {X.shape}")
+    if len(y) != len(X):
+        raise ValueError(f"X and y must have the same number of samples; got {len(X)} and "
+                         f"{len(y)}")
+    lo, hi = X.min(axis=0) - padding, X.max(axis=0) + padding
+    xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
+                         np.linspace(lo[1], hi[1], resolution))
+    out = predict(np.column_stack([xx.ravel(), yy.ravel()]))
+    if hasattr(out, "detach"):  # a torch tensor
+        out = out.detach().cpu().numpy()
+    out = np.asarray(out)
+    if out.ndim == 2 and out.shape[1] > 1:
+        out = out.argmax(axis=1)
+    out = out.reshape(-1)
+    if out.size != xx.size:
+        raise ValueError(f"predict must return one label per point; got {out.size} values for "
+                         f"{xx.size} points")
+    if out.dtype.kind == "b":
+        out = out.astype(np.int64)
+
+    classes = np.unique(np.concatenate([np.unique(y), np.unique(out)]))
+    if class_names is not None and len(class_names) < len(classes):
+        raise ValueError(f"class_names must name every class ({len(classes)}); got "
+                         f"{len(class_names)}")
+    colors = [_CYCLE[i % len(_CYCLE)] for i in range(len(classes))]
+    regions = np.searchsorted(classes, out).reshape(xx.shape)
+
+    ax = ax or plt.subplots()[1]
+    ax.contourf(xx, yy, regions, levels=np.arange(len(classes) + 1) - 0.5,
+                cmap=ListedColormap(colors), alpha=0.25)
+    for i, c in enumerate(classes):
+        mask = y == c
+        if mask.any():
+            name = class_names[i] if class_names is not None else f"class {c}"
+            ax.scatter(X[mask, 0], X[mask, 1], s=18, color=colors[i], edgecolors="white",
+                       linewidths=0.5, label=name)
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(loc="best")
+    return ax
+
+
+def calibration(y_true, y_prob, n_bins=10, *, label="model", strategy="uniform", ax=None,
+                xlabel="mean predicted probability (unitless)",
+                ylabel="observed fraction of positives (unitless)",
+                title="Reliability diagram"):
+    """Reliability diagram: in each bin of predicted probability, how often the event happened.
+
+    A calibrated model lies on the diagonal (of the cases given 70 %, 70 % are positive).
+    Call it again with the same `ax` to compare models. Bins are computed by
+    `sklearn.calibration.calibration_curve` (empty bins are left out);
+    strategy="quantile" makes bins with equal numbers of samples.
+    """
+    import matplotlib.pyplot as plt
+    from sklearn.calibration import calibration_curve
+
+    from ._core import as_float_array, check_labels_in, check_probabilities, check_same_shape
+
+    t = as_float_array(y_true, "y_true").reshape(-1)
+    p = as_float_array(y_prob, "y_prob").reshape(-1)
+    check_same_shape(t, p, "y_true", "y_prob")
+    check_labels_in(t, "y_true", (0.0, 1.0))
+    check_probabilities(p, "y_prob")
+    if not isinstance(n_bins, (int, np.integer)) or isinstance(n_bins, bool) or n_bins < 1:
+        raise ValueError(f"n_bins must be a positive integer; got {n_bins!r}")
+    if strategy not in ("uniform", "quantile"):
+        raise ValueError(f"strategy must be 'uniform' or 'quantile'; got {strategy!r}")
+    frac_pos, mean_pred = calibration_curve(t, p, n_bins=int(n_bins), strategy=strategy)
+
+    ax = ax or plt.subplots()[1]
+    if not any(line.get_gid() == _PERFECT_GID for line in ax.lines):
+        ax.plot([0, 1], [0, 1], "--", color="gray", linewidth=1, label="perfectly calibrated",
+                gid=_PERFECT_GID)
+    i = sum(1 for line in ax.lines if line.get_gid() != _PERFECT_GID)
+    ax.plot(mean_pred, frac_pos, "-o", markersize=4, color=_CYCLE[i % len(_CYCLE)], label=label)
+    ax.set_xlim(-_EDGE, 1 + _EDGE)  # a little room, so markers at 0 and 1 are not cut
+    ax.set_ylim(-_EDGE, 1 + _EDGE)
+    ax.set_aspect("equal")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    return ax
+
+
+def _limits(lim, name: str):
+    """(low, high) with low < high, both finite."""
+    try:
+        low, high = (float(v) for v in lim)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (low, high); got {lim!r}") from None
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise ValueError(f"{name} must be finite with low < high; got {lim!r}")
+    return low, high
