@@ -381,8 +381,9 @@ def focal_loss(y_true, logits, *, gamma=2.0, alpha=0.25):
     no class weighting.
     Formula: with p = σ(z), p_t = p·y + (1 − p)(1 − y) and α_t = α·y + (1 − α)(1 − y),
     L = α_t (1 − p_t)^γ · CE, CE = BCE-with-logits. For 0/1 labels CE = −log p_t. We compute
-    u = 1 − p_t as y·σ(−z) + (1 − y)·σ(z), a sum of two non-negative terms with no cancellation,
-    so L and its gradient are exact (and finite) for logits as large as ±1e4.
+    CE = (1 − y)·softplus(z) + y·softplus(−z) and u = 1 − p_t = y·σ(−z) + (1 − y)·σ(z): sums of
+    non-negative terms, with no cancellation, so L and its gradient keep full relative precision
+    (a loss of e^-120 at z = 40 stays e^-120) and are exact and finite at logits ±1e4.
     Gradient: dCE/dz = σ(z) − y and du/dz = σ(z)σ(−z)(1 − 2y), so
     dL/dz = α_t [(σ(z) − y) u^γ + γ CE u^γ (1 − 2y) σ(z)σ(−z)/u], where σ(z)σ(−z)/u ≤ 2.
     With γ = 0 and alpha=None it is `binary_cross_entropy_with_logits`.
@@ -398,7 +399,9 @@ def focal_loss(y_true, logits, *, gamma=2.0, alpha=0.25):
     t, z = check_pair(y_true, logits, "y_true", "logits")
     check_probabilities(t, "y_true")
     s, s_neg = sigmoid(z), sigmoid(-z)  # σ(z) and 1 − σ(z), each accurate near 0
-    ce = (1.0 - t) * z + softplus(-z)  # BCE with logits, as in binary_cross_entropy_with_logits
+    # BCE with logits as (1 − y)·softplus(z) + y·softplus(−z) = (1 − y)z + softplus(−z): a sum of
+    # non-negative terms, so a tiny loss (y = 0, z = −40: e^-40) does not cancel to 0.
+    ce = (1.0 - t) * softplus(z) + t * softplus(-z)
     u = t * s_neg + (1.0 - t) * s  # 1 − p_t without the cancellation of 1 − (…)
     u_g = u ** g  # 0 ** 0 = 1: gamma = 0 gives plain BCE
     # σ(z)σ(−z)/u is bounded by 2; u = 0 only for saturated 0/1 labels, where u^γ·γ = 0 anyway.
