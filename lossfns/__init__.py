@@ -17,6 +17,8 @@ from .classification import (binary_cross_entropy, binary_cross_entropy_with_log
                              cross_entropy, hinge, multiclass_hinge, nll_loss, squared_hinge)
 from .regression import huber, log_cosh, mae, mse, quantile
 from .seeding import seed_everything
+from .sequence import (ctc_alignment_lattice, ctc_greedy_decode, ctc_loss, edit_distance,
+                       label_error_rate)
 
 __version__ = "0.1.0"
 
@@ -26,4 +28,5 @@ __all__ = [
     "mse", "mae", "huber", "log_cosh", "quantile",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "hinge", "squared_hinge",
     "cross_entropy", "nll_loss", "multiclass_hinge",
+    "ctc_loss", "ctc_alignment_lattice", "ctc_greedy_decode", "edit_distance", "label_error_rate",
 ]
