@@ -66,7 +66,8 @@ def focal_loss(y_true, logits, *, gamma=2.0, alpha=0.25, reduction="mean"):
     t, t_np = _target(y_true, z)
     _same_shape(t, z, "y_true", "logits")
     _core.check_probabilities(t_np, "y_true")
-    ce = F.binary_cross_entropy_with_logits(z, t, reduction="none")
+    # BCE with logits as a sum of non-negative terms (torch's own formula cancels e^-40 to 0)
+    ce = (1.0 - t) * F.softplus(z) + t * F.softplus(-z)
     # log(1 − p_t) in log space; log 0 = −inf for a 0/1 label simply drops that term.
     log_u = torch.logaddexp(torch.log(t) + F.logsigmoid(-z), torch.log1p(-t) + F.logsigmoid(z))
     values = ce * torch.exp(g * log_u)
