@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._core import (KernelOut, as_float_array, check_choice, check_class_indices, check_labels_in,
-                    check_pair, check_positive, check_probabilities, loss)
+                    check_pair, check_positive, check_probabilities, loss, _scalar)
 from .activations import log_softmax, sigmoid, softplus
 
 #: torch clamps each log in BCE at −100, so that p = 0 or 1 gives a large finite loss.
@@ -82,10 +82,12 @@ def binary_cross_entropy_with_logits(y_true, logits, *, pos_weight=None):
         if (w <= 0).any():
             raise ValueError(f"pos_weight must be > 0; got {w.min():g}")
         try:
-            np.broadcast_shapes(w.shape, z.shape)
+            fits = np.broadcast_shapes(w.shape, z.shape) == z.shape  # never enlarges the loss
         except ValueError:
+            fits = False
+        if not fits:
             raise ValueError(f"pos_weight must broadcast against logits of shape {z.shape}; "
-                             f"got shape {w.shape}") from None
+                             f"got shape {w.shape}")
         log_weight = 1.0 + (w - 1.0) * t
     value = (1.0 - t) * z + log_weight * softplus(-z)
     grad = (1.0 - t) - log_weight * sigmoid(-z)
@@ -244,7 +246,7 @@ def cross_entropy(y_true, logits, *, weight=None, label_smoothing=0.0):
     References: label smoothing — Szegedy et al. (2016).
     """
     x = _check_logits(logits, "logits")
-    ls = float(label_smoothing)
+    ls = _scalar(label_smoothing, "label_smoothing")
     if not 0.0 <= ls < 1.0:
         raise ValueError(f"label_smoothing must be in [0, 1); got {label_smoothing}")
     rows, item_shape, restore = _rows(x, "logits")
