@@ -9,12 +9,14 @@ The loop is deliberately plain (no callbacks, no devices: CPU only) so a student
     ...               epochs=20, metrics={"accuracy": accuracy}, early_stopping=5, seed=0)
     >>> lossfns.plot.training_curves(history)
 
-The progress bar is plain `tqdm` written to ``sys.stdout``: the notebook flavour of `tqdm.auto`
-needs ipywidgets and otherwise warns and writes to stderr, which fails the book build.
+The progress bar is plain `tqdm`, never written to stderr: the notebook flavour of `tqdm.auto`
+needs ipywidgets and otherwise warns and writes to stderr, which fails the book build. In a
+notebook it is one output line updated in place (see `_progress_bar`).
 """
 from __future__ import annotations
 
 import copy
+import io
 import math
 import sys
 from dataclasses import dataclass, field
@@ -256,16 +258,51 @@ def _train_one_epoch(model, loss_fn, optimizer, loader, metrics: dict) -> dict:
 
 
 def _progress_bar(epochs: int, disable: bool):
-    """One tqdm bar over the epochs, on stdout, without tqdm's monitor thread."""
+    """One tqdm bar over the epochs, never on stderr, without tqdm's monitor thread.
+
+    In a terminal it is the ordinary text bar on stdout. In a Jupyter kernel (JupyterLab, the
+    book build, nbval) it is one text output that is *updated in place* through a display id:
+    the saved notebook keeps only the final line, where a stdout bar would leave one line per
+    redraw. (tqdm's own notebook bar needs ipywidgets; without them `tqdm.auto` warns and
+    falls back to stderr, and both fail the book build.)
+    """
     from tqdm.std import tqdm
 
     class _Bar(tqdm):
         monitor_interval = 0  # no background thread (it can warn; a lesson needs none)
 
-    # sys.stdout is looked up now, not at import: Jupyter and pytest replace it.
-    return _Bar(range(epochs), desc="epochs", unit="epoch", file=sys.stdout, leave=True,
-                mininterval=PROGRESS_MININTERVAL, dynamic_ncols=False, ncols=100,
-                disable=disable)
+    options = dict(desc="epochs", unit="epoch", leave=True, mininterval=PROGRESS_MININTERVAL,
+                   dynamic_ncols=False, ncols=100, disable=disable)
+    if disable or not _in_jupyter_kernel():
+        # sys.stdout is looked up now, not at import: pytest and others replace it.
+        return _Bar(range(epochs), file=sys.stdout, **options)
+
+    from IPython.display import display
+
+    class _DisplayBar(_Bar):
+        _handle = None
+
+        def display(self, msg=None, pos=None):
+            data = {"text/plain": str(self) if msg is None else msg}
+            if self._handle is None:
+                self._handle = display(data, raw=True, display_id=True)
+            else:
+                self._handle.update(data, raw=True)
+            return True
+
+    # tqdm still writes a final newline to its file: send it nowhere. (A StringIO has no
+    # encoding, so tqdm would fall back to '#' bars: ask for the Unicode blocks.)
+    return _DisplayBar(range(epochs), file=io.StringIO(), ascii=False, **options)
+
+
+def _in_jupyter_kernel() -> bool:
+    """True when running inside a Jupyter kernel (stdout is then not a terminal)."""
+    if "ipykernel" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def _check_metrics(metrics) -> dict:

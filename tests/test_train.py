@@ -120,6 +120,32 @@ def test_fit_writes_no_stderr_and_no_warnings(capsys):
     assert out.count("\n") == 1  # one bar, left on screen, a single line
 
 
+def test_in_a_notebook_the_bar_is_one_display_updated_in_place(monkeypatch, capsys):
+    pytest.importorskip("IPython")
+    import IPython.display
+
+    from lossfns import train as train_module
+
+    shown = []
+
+    class Handle:
+        def update(self, data, raw=False):
+            shown.append(data["text/plain"])
+
+    def fake_display(data, raw=False, display_id=None):
+        assert raw and display_id is True
+        shown.append(data["text/plain"])
+        return Handle()
+
+    assert not train_module._in_jupyter_kernel()  # pytest is not a kernel
+    monkeypatch.setattr(train_module, "_in_jupyter_kernel", lambda: True)
+    monkeypatch.setattr(IPython.display, "display", fake_display)
+    _run(epochs=3, progress=True)
+    assert capsys.readouterr() == ("", "")  # nothing on stdout or stderr
+    assert shown and shown[-1].startswith("epochs: 100%") and "3/3" in shown[-1]
+    assert "val_loss" in shown[-1] and "\n" not in shown[-1] and "\r" not in shown[-1]
+
+
 def test_progress_false_prints_nothing(capsys):
     _run(epochs=2, progress=False)
     assert capsys.readouterr() == ("", "")
