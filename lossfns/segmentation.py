@@ -48,8 +48,8 @@ def dice_loss(y_true, y_prob, *, smooth=1.0):
     soft Dice; V-Net's own variant squares p and y in the denominator.
     Gradient: L = 1 − (2I + s)/(S + s), ∂I/∂p_j = y_j, ∂S/∂p_j = 1, so
     ∂L/∂p_j = [(2I + s) − 2 y_j (S + s)] / (S + s)². "mean" averages over samples.
-    Equals no single torch function (see ``lossfns.torch.dice_loss``); MONAI's
-    ``DiceLoss(smooth_nr=s, smooth_dr=s, batch=False)`` with one channel and mean reduction.
+    Equals no torch function (see ``lossfns.torch.dice_loss``); it is the formula of MONAI's
+    ``DiceLoss`` on one channel (sums over each sample's pixels; MONAI's smoothing is 1e-5).
     References: Milletari et al. (2016), V-Net; Dice (1945); Sørensen (1948).
     """
     s = check_nonnegative(smooth, "smooth")
