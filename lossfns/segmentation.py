@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import (REDUCTIONS, KernelOut, as_float_array, check_choice, check_labels_in,
-                    check_nonnegative, check_pair, check_probabilities, loss)
+from ._core import (REDUCTIONS, KernelOut, check_choice, check_labels_in, check_nonnegative,
+                    check_pair, check_probabilities, loss)
 
 
 def _per_sample(x: np.ndarray) -> np.ndarray:

@@ -5,7 +5,6 @@ import re
 
 import numpy as np
 import pytest
-import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 from lossfns import _core
 from lossfns.distribution import SUM_TOLERANCE, kl_divergence
 
-from conftest import FD_TOL, TOL, assert_close, numeric_grad, t64
+from conftest import FD_TOL, assert_close, numeric_grad, t64
 
 KL = kl_divergence
 TORCH_REDUCTION = {"mean": "batchmean", "sum": "sum", "none": "none"}

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lossfns import _core
 from lossfns.classification import binary_cross_entropy_with_logits, focal_loss
 
-from conftest import FD_TOL, TOL, assert_close, numeric_grad, t64
+from conftest import FD_TOL, assert_close, numeric_grad, t64
 
 FL = focal_loss
 GAMMAS = (0.0, 0.5, 1.0, 2.0, 5.0)

@@ -5,7 +5,6 @@ import re
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import f1_score, jaccard_score
@@ -13,7 +12,7 @@ from sklearn.metrics import f1_score, jaccard_score
 from lossfns import _core
 from lossfns.segmentation import dice_coefficient, dice_loss, iou
 
-from conftest import FD_TOL, TOL, assert_close, numeric_grad, t64
+from conftest import FD_TOL, assert_close, numeric_grad, t64
 
 SMOOTHS = (0.0, 1e-5, 1.0, 10.0)
 

@@ -13,7 +13,7 @@ from lossfns.classification import focal_loss
 from lossfns.metric import contrastive_loss
 from lossfns.segmentation import dice_loss
 
-from conftest import TOL, assert_close, t64
+from conftest import assert_close, t64
 
 
 def autograd(fn, *preds, **kwargs):
