@@ -4,10 +4,10 @@ Every lesson that trains a network does the same things — loop over epochs, lo
 step the optimizer, measure the loss on held-out data, maybe stop early — so they live here once.
 The loop is deliberately plain (no callbacks, no devices: CPU only) so a student can read it.
 
-    >>> loader = make_loader(X, y, batch_size=32, shuffle=True, seed=0)
-    >>> history = fit(model, torch.nn.CrossEntropyLoss(), optimizer, loader, val_loader,
-    ...               epochs=20, metrics={"accuracy": accuracy}, early_stopping=5, seed=0)
-    >>> lossfns.plot.training_curves(history)
+    loader = make_loader(X, y, batch_size=32, shuffle=True, seed=0)
+    history = fit(model, torch.nn.CrossEntropyLoss(), optimizer, loader, val_loader,
+                  epochs=20, metrics={"accuracy": accuracy}, early_stopping=5, seed=0)
+    lossfns.plot.training_curves(history)
 
 The progress bar is plain `tqdm`, never written to stderr: the notebook flavour of `tqdm.auto`
 needs ipywidgets and otherwise warns and writes to stderr, which fails the book build. In a
@@ -89,6 +89,8 @@ def make_loader(X, y, batch_size: int = 32, shuffle: bool = True, seed: int = 0)
     `CrossEntropyLoss` wants) and float32 otherwise (regression targets, or 0/1 labels for
     `BCEWithLogitsLoss`: pass them as floats). The shuffling order comes from a
     `torch.Generator` seeded with `seed`, so it does not depend on the global torch seed.
+    A model with one output gives (n, 1) predictions: pass `y` as ``y[:, None]`` to match
+    (`MSELoss` warns about (n, 1) against (n,) and would broadcast them to (n, n)).
     """
     import torch
     from torch.utils.data import DataLoader, TensorDataset
@@ -172,8 +174,6 @@ def fit(model, loss_fn, optimizer, train_loader, val_loader=None, epochs: int = 
     progress: show one progress bar over the epochs with the latest losses.
     seed: when given, `seed_everything(seed)` first (dropout and any other randomness repeat).
     """
-    import torch
-
     if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 1:
         raise ValueError(f"epochs must be a positive integer; got {epochs!r}")
     if early_stopping is not None:
