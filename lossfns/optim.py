@@ -88,9 +88,18 @@ class Optimizer:
         return {"lr": self.lr, "weight_decay": self.weight_decay}
 
     def __repr__(self) -> str:
-        shown = [f"{k}={getattr(v, '__name__', v)!s}" if callable(v) else f"{k}={v!r}"
-                 for k, v in self._hyper().items() if k == "lr" or v != _DEFAULTS.get(k)]
+        shown = [f"{k}={_show(v)}" for k, v in self._hyper().items()
+                 if k == "lr" or v != _DEFAULTS.get(k)]
         return f"{type(self).__name__}({', '.join(shown)})"
+
+
+def _show(value) -> str:
+    """A hyper-parameter for repr: 0.1 rather than np.float64(0.1), a schedule by its name."""
+    if callable(value):
+        return getattr(value, "__name__", type(value).__name__)
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    return repr(value)
 
 
 _DEFAULTS = {"weight_decay": 0.0, "momentum": 0.0, "dampening": 0.0, "nesterov": False,
