@@ -60,8 +60,8 @@ class Optimizer:
             try:
                 return check_positive(value, "lr")
             except ValueError:
-                raise ValueError(f"lr schedule must return a number > 0; lr({self.t}) = {value!r}") \
-                    from None
+                msg = f"lr schedule must return a number > 0; lr({self.t}) = {value!r}"
+                raise ValueError(msg) from None
         return check_positive(self.lr, "lr")
 
     def step(self, params, grads):
@@ -299,6 +299,18 @@ def minibatches(n: int, batch_size: int, *, seed=0, shuffle: bool = True) -> Ite
             yield order[start:start + batch_size]
 
 
+def _endless(batches):
+    """Batches one after another; a list (anything re-iterable) starts over when it ends."""
+    while True:
+        empty = True
+        for batch in batches:
+            empty = False
+            yield batch
+        if empty or iter(batches) is batches:   # an iterator cannot be replayed
+            raise ValueError("batches ran out; pass a list of batches (it is repeated) or an "
+                             "endless iterator such as minibatches(n, batch_size)")
+
+
 def minimize(fun_and_grad: Callable, x0, optimizer: Optimizer, steps: int = 100, *,
              batches=None, objective: Callable | None = None, tol: float | None = None) -> History:
     """Run `optimizer` on `fun_and_grad` from `x0` for `steps` steps and record the path.
@@ -307,8 +319,8 @@ def minimize(fun_and_grad: Callable, x0, optimizer: Optimizer, steps: int = 100,
         is given; the gradient has the shape of x.
     x0: starting point (any shape; float64). It is not modified.
     optimizer: an `Optimizer`; it is `reset()` first, so one object can serve several runs.
-    batches: None for full-batch descent, or an iterable of batches (e.g. `minibatches`), one
-        drawn per evaluation.
+    batches: None for full-batch descent, or the batches to draw from, one per evaluation: an
+        endless iterator such as `minibatches`, or a list (repeated epoch after epoch).
     objective: optional ``x ↦ loss`` recorded instead of fun_and_grad's loss (e.g. the loss on
         the full data while stepping on mini-batches).
     tol: stop early once every component of the gradient is ≤ tol in absolute value.
@@ -324,7 +336,7 @@ def minimize(fun_and_grad: Callable, x0, optimizer: Optimizer, steps: int = 100,
     if tol is not None:
         tol = check_nonnegative(tol, "tol")
     x = as_float_array(x0, "x0").copy()
-    batch_iter = None if batches is None else iter(batches)
+    batch_iter = None if batches is None else _endless(batches)
     optimizer.reset()
     params, losses, grad_norms = [x.copy()], [], []
     diverged = converged = False

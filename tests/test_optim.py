@@ -256,6 +256,21 @@ def test_minimize_with_minibatches():
     np.testing.assert_array_equal(hist.params, again.params)
 
 
+def test_a_list_of_batches_is_repeated_and_an_iterator_must_not_run_out():
+    seen = []
+
+    def f(x, batch):
+        seen.append(batch)
+        return float(x @ x), 2 * x
+
+    minimize(f, [1.0], GD(0.1), steps=4, batches=["a", "b"])
+    assert seen == ["a", "b", "a", "b", "a"]
+    with pytest.raises(ValueError, match="batches ran out"):
+        minimize(f, [1.0], GD(0.1), steps=4, batches=iter(["a", "b"]))
+    with pytest.raises(ValueError, match="batches ran out"):
+        minimize(f, [1.0], GD(0.1), steps=4, batches=[])
+
+
 def test_minibatches_cover_every_sample_once_per_epoch():
     it = minibatches(10, 4, seed=1)
     epoch = [next(it) for _ in range(3)]
