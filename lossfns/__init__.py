@@ -20,6 +20,11 @@ from .seeding import seed_everything
 from .sequence import (ctc_alignment_lattice, ctc_greedy_decode, ctc_loss, edit_distance,
                        label_error_rate)
 
+# Submodules that need only numpy at import time (torch, scikit-learn, matplotlib are imported
+# inside the functions that use them). `lossfns.models` and `lossfns.torch` need scikit-learn /
+# torch and are imported explicitly.
+from . import data, optim, plot, quiz, train  # noqa: E402
+
 __version__ = "0.1.0"
 
 __all__ = [
