@@ -14,9 +14,13 @@ array([0.5, 0. ])
 from ._core import REDUCTIONS, KernelOut, Loss, catalog, catalog_table, loss
 from .activations import log_sigmoid, log_softmax, sigmoid, softmax, softplus
 from .classification import (binary_cross_entropy, binary_cross_entropy_with_logits,
-                             cross_entropy, hinge, multiclass_hinge, nll_loss, squared_hinge)
+                             cross_entropy, focal_loss, hinge, multiclass_hinge, nll_loss,
+                             squared_hinge)
+from .distribution import kl_divergence
+from .metric import contrastive_loss, margin_ranking_loss, triplet_loss
 from .regression import huber, log_cosh, mae, mse, quantile
 from .seeding import seed_everything
+from .segmentation import dice_coefficient, dice_loss, iou
 from .sequence import (ctc_alignment_lattice, ctc_greedy_decode, ctc_loss, edit_distance,
                        label_error_rate)
 
@@ -32,6 +36,8 @@ __all__ = [
     "sigmoid", "log_sigmoid", "softplus", "softmax", "log_softmax",
     "mse", "mae", "huber", "log_cosh", "quantile",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "hinge", "squared_hinge",
-    "cross_entropy", "nll_loss", "multiclass_hinge",
+    "cross_entropy", "nll_loss", "multiclass_hinge", "focal_loss", "kl_divergence",
+    "dice_loss", "dice_coefficient", "iou", "contrastive_loss", "triplet_loss",
+    "margin_ranking_loss",
     "ctc_loss", "ctc_alignment_lattice", "ctc_greedy_decode", "edit_distance", "label_error_rate",
 ]
