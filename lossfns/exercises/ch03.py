@@ -1,0 +1,74 @@
+"""Exercises of chapter 3, Classification losses (分类损失)."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import Case, exercise
+from ..classification import binary_cross_entropy_with_logits, cross_entropy
+
+CHAPTER = "03_classification_losses"
+
+#: Logits far beyond where exp overflows (e^1000 > 1.8e308): a naive sigmoid-then-log breaks here.
+HUGE_LOGIT = 1e3
+
+
+def _binary_cases():
+    rng = np.random.default_rng(3)
+    return [
+        Case((np.array([1.0, 0.0, 1.0, 0.0]), np.array([2.0, -1.0, 0.0, 3.0])),
+             label="four samples, labels 0 and 1"),
+        Case((np.array([1.0, 0.0, 1.0, 0.0]),
+              np.array([HUGE_LOGIT, -HUGE_LOGIT, -HUGE_LOGIT, HUGE_LOGIT])),
+             label="logits ±1e3: confidently right (first two) and confidently wrong (last two)"),
+        Case((np.array([1.0, 0.0]), np.array([40.0, -40.0])),
+             label="logits ±40: the loss is tiny (4e-18) but not zero"),
+        Case((np.array([0.3, 0.7, 0.5]), np.array([0.5, -2.0, 0.0])), label="soft labels"),
+        Case((rng.integers(0, 2, size=50).astype(float), rng.normal(0, 4, size=50)),
+             label="50 random samples"),
+    ]
+
+
+@exercise(name="bce_with_logits", chapter=CHAPTER, title="Stable BCE from logits",
+          cases=_binary_cases,
+          hint="Never form p = σ(z). Use −log σ(z) = softplus(−z) and −log(1 − σ(z)) = "
+               "softplus(z), with softplus(u) = max(u, 0) + log1p(exp(−|u|)) (or "
+               "lossfns.softplus): the loss of each sample is y·softplus(−z) + (1 − y)·softplus(z).")
+def bce_with_logits(y_true, logits):
+    """Binary cross-entropy of each sample from its logit z: y·softplus(−z) + (1 − y)·softplus(z)."""
+    return binary_cross_entropy_with_logits(y_true, logits, reduction="none")
+
+
+@exercise(name="bce_logit_grad", chapter=CHAPTER, title="Gradient of BCE with respect to the logit",
+          cases=_binary_cases,
+          hint="Differentiate y·softplus(−z) + (1 − y)·softplus(z) with softplus'(u) = σ(u): "
+               "−y·σ(−z) + (1 − y)·σ(z), which simplifies to σ(z) − y. Compute σ with "
+               "lossfns.sigmoid (stable for any z); one value per sample, no division by n.")
+def bce_logit_grad(y_true, logits):
+    """d(BCE of each sample)/d(its logit) = σ(z) − y."""
+    return binary_cross_entropy_with_logits.grad(y_true, logits, reduction="none")
+
+
+def _multiclass_cases():
+    rng = np.random.default_rng(4)
+    return [
+        Case((np.array([0]), np.array([[2.0, 1.0, 0.1]])), label="one sample, three classes"),
+        Case((np.array([0, 1, 2, 1]),
+              np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3], [1.2, 0.2, 3.1], [2.0, 0.5, 0.4]])),
+             label="four samples"),
+        Case((np.array([3, 0]), np.zeros((2, 5))), label="equal logits: the loss is log C"),
+        Case((np.array([0, 1]), np.array([[HUGE_LOGIT, -HUGE_LOGIT, 0.0],
+                                          [HUGE_LOGIT, -HUGE_LOGIT, 0.0]])),
+             label="logits ±1e3: exp overflows unless you subtract the row maximum"),
+        Case((rng.integers(0, 10, size=20), rng.normal(0, 3, size=(20, 10))),
+             label="20 samples, 10 classes"),
+    ]
+
+
+@exercise(name="softmax_cross_entropy", chapter=CHAPTER,
+          title="Mean softmax cross-entropy for class indices", cases=_multiclass_cases,
+          hint="log p_c = z_c − logsumexp(z), and logsumexp(z) = max(z) + log Σ exp(z − max(z)) "
+               "never overflows (do it row by row: axis=1, keepdims=True). Then take −log p of "
+               "each row's true class, logp[np.arange(n), y], and average over the rows.")
+def softmax_cross_entropy(y_true, logits):
+    """Mean over the samples of −log softmax(z)_y, for class indices y (n,) and logits (n, C)."""
+    return cross_entropy(y_true, logits)
