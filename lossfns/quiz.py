@@ -34,9 +34,9 @@ LANGS = ("en", "zh")
 _UI = {
     "en": {"answers": "Answers and explanations (for readers without JavaScript)",
            "answer": "Answer", "wrong": "Not quite: try again.", "correct": "Correct!",
-           "prestudy": "Pre-study question"},
+           "prestudy": "Pre-study question", "multi": " (choose all that apply)"},
     "zh": {"answers": "答案与解析（无 JavaScript 时查看）", "answer": "答案", "wrong": "不对，请再试一次。",
-           "correct": "正确！", "prestudy": "预习题"},
+           "correct": "正确！", "prestudy": "预习题", "multi": "（多选）"},
 }
 
 
@@ -160,7 +160,7 @@ def to_jupyterquiz(items: list[dict], lang: str = "en") -> list[dict]:
     out = []
     for it in items:
         expl = it["explanation"][lang]
-        q = {"question": it["question"][lang]}
+        q = {"question": it["question"][lang] + (ui["multi"] if it["type"] == "multi" else "")}
         if it["type"] == "numeric":
             v, tol = answer_value(it), float(it["tolerance"])
             q.update(type="numeric", answers=[

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 
 import numpy as np
 
@@ -11,19 +12,17 @@ def seed_everything(seed: int = 0) -> np.random.Generator:
     """Seed Python's `random`, NumPy's global generator and torch (when installed).
 
     Returns a fresh ``np.random.default_rng(seed)`` for code that takes a generator explicitly
-    (preferred). torch is put in deterministic mode on one CPU thread pool, so a lesson gives the
-    same numbers on every run of the same machine.
+    (preferred). torch, when the lesson has imported it (import torch first), is seeded and put in
+    deterministic mode, so a lesson gives the same numbers on every run of the same machine; a
+    NumPy-only lesson does not pay torch's import time.
     """
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
     random.seed(seed)
     np.random.seed(seed)
     os.environ.setdefault("PYTHONHASHSEED", str(seed))
-    try:
-        import torch
-    except ImportError:  # torch is optional for the numpy-only lessons
-        pass
-    else:
+    torch = sys.modules.get("torch")  # only if already imported: torch is optional and slow to load
+    if torch is not None:
         torch.manual_seed(seed)
         torch.use_deterministic_algorithms(True, warn_only=False)
     return np.random.default_rng(seed)
