@@ -312,3 +312,66 @@ def _limits(lim, name: str):
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
         raise ValueError(f"{name} must be finite with low < high; got {lim!r}")
     return low, high
+
+
+#: `descent_curves` leaves out values beyond this size (the tail of a diverging run).
+_CURVE_CAP = 1e100
+
+
+def descent_curves(runs, *, x=None, minimum=None, log=True, ax=None,
+                   xlabel="step t (optimizer updates)", ylabel=None,
+                   title="Loss during gradient descent"):
+    """A loss (or any positive quantity) against the step, one line per optimizer run.
+
+    runs: a dict ``{label: values}``; values is a `lossfns.optim.History` (its ``losses``) or a
+        1-D array. The k-th run gets the k-th colour of the cycle, as the k-th trajectory of
+        `surface` does, so a path and its curve match.
+    x: a dict ``{label: x values}`` (e.g. samples seen) for runs not plotted against the step
+        0, 1, 2, …; each must be as long as its run.
+    minimum: a number J* to subtract: the curves show the *excess loss* J − J*, which a log
+        scale shows going to 0 (values ≤ 0, J* reached up to rounding, are left out).
+    A run that diverged (a History with ``diverged`` set, or ending in inf/NaN) ends with a
+    cross at its last value drawn, and its label says so; values beyond ±1e100 are not drawn.
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(runs, dict) or not runs:
+        raise ValueError(f"runs must be a non-empty dict {{label: History or array}}; got "
+                         f"{type(runs).__name__}")
+    x = {} if x is None else dict(x)
+    unknown = set(x) - set(runs)
+    if unknown:
+        raise ValueError(f"x must only name runs in runs; got {sorted(unknown)}")
+    floor = 0.0 if minimum is None else float(minimum)
+
+    ax = ax or plt.subplots()[1]
+    for k, (label, run) in enumerate(runs.items()):
+        values = np.asarray(getattr(run, "losses", run), dtype=float)
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError(f"runs[{label!r}] must be a History or a non-empty 1-D array; got "
+                             f"shape {values.shape}")
+        steps = np.asarray(x.get(label, np.arange(values.size)), dtype=float)
+        if steps.shape != values.shape:
+            raise ValueError(f"x[{label!r}] must have one value per loss ({values.size}); got "
+                             f"shape {steps.shape}")
+        diverged = bool(getattr(run, "diverged", False)) or not np.isfinite(values[-1])
+        shown = values - floor
+        # a diverging run ends near 1e308, where the axis autoscaling itself would overflow
+        keep = np.isfinite(shown) & (np.abs(shown) <= _CURVE_CAP)
+        if log:
+            keep &= shown > 0                                      # log scale: positive only
+        shown = np.where(keep, shown, np.nan)
+        c = _CYCLE[k % len(_CYCLE)]
+        ax.plot(steps, shown, color=c, label=f"{label} (diverged)" if diverged else label)
+        if diverged and keep.any():
+            last = np.flatnonzero(keep)[-1]
+            ax.plot(steps[last], shown[last], "x", color=c, markersize=9, markeredgewidth=2)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    scale = ", log scale" if log else ""
+    ax.set_ylabel(ylabel or (f"excess loss J − J* (units of the loss{scale})"
+                             if minimum is not None else f"loss J (units of the loss{scale})"))
+    ax.set_title(title)
+    ax.legend()
+    return ax
