@@ -192,6 +192,7 @@ class Loss:
     summary_zh: str = ""
     sklearn: str | None = None
     keras: str | None = None
+    caveat: str = ""
     grad_of: str = "y_pred"
     hyper: dict = field(default_factory=dict)
 
@@ -280,6 +281,9 @@ _COLUMNS = {
     "formula": ("Formula (per item)", "公式（单个样本）", lambda L, zh: f"${L.formula}$"),
     "summary": ("Notes", "说明", lambda L, zh: (L.summary_zh if zh else L.summary) or "—"),
     "torch": ("PyTorch", "PyTorch", lambda L, zh: f"`{L.torch}`" if L.torch else "—"),
+    "keras": ("Keras", "Keras", lambda L, zh: f"`{L.keras}`" if L.keras else "—"),
+    "sklearn": ("scikit-learn", "scikit-learn", lambda L, zh: f"`{L.sklearn}`" if L.sklearn else "—"),
+    "caveat": ("Conventions that differ", "约定差异", lambda L, zh: L.caveat or "—"),
 }
 
 _TASK_ZH = {"regression": "回归", "binary": "二分类", "multiclass": "多分类",

@@ -22,7 +22,7 @@ _HINGE_HINT = "; hinge labels are -1 and +1 (convert 0/1 labels with 2*y - 1)"
 # --------------------------------------------------------------------------------------------
 # Binary
 # --------------------------------------------------------------------------------------------
-@loss(name="binary_cross_entropy", title="Binary cross-entropy", zh="二元交叉熵",
+@loss(name="binary_cross_entropy", caveat="each log clamped at −100 (as torch); scikit-learn `log_loss` and Keras clip p instead", title="Binary cross-entropy", zh="二元交叉熵",
       zh_hant="二元交叉熵", task="binary",
       formula=r"-\big[y \log p + (1 - y) \log(1 - p)\big]",
       summary="log-loss on probabilities; the standard binary loss",
@@ -52,7 +52,7 @@ def binary_cross_entropy(y_true, y_prob):
     return value, grad
 
 
-@loss(name="binary_cross_entropy_with_logits", title="Binary cross-entropy with logits",
+@loss(name="binary_cross_entropy_with_logits", caveat="`pos_weight` multiplies only the positive term (as torch); Keras needs `from_logits=True`", title="Binary cross-entropy with logits",
       zh="带 logits 的二元交叉熵", zh_hant="帶 logits 的二元交叉熵", task="binary",
       formula=r"-\big[y \log \sigma(z) + (1 - y) \log(1 - \sigma(z))\big]",
       summary="BCE computed from the logit: stable for any score",
@@ -102,7 +102,7 @@ def _hinge_inputs(y_true, scores):
     return t, s
 
 
-@loss(name="hinge", title="Hinge loss", zh="合页损失", zh_hant="鉸鏈損失", task="binary",
+@loss(name="hinge", caveat="labels must be −1/+1 (Keras converts 0/1 itself; scikit-learn accepts any two labels)", title="Hinge loss", zh="合页损失", zh_hant="鉸鏈損失", task="binary",
       formula=r"\max(0,\ 1 - y\,s)",
       summary="margin loss of the SVM; zero only beyond the margin y·s ≥ 1",
       summary_zh="SVM 的间隔损失；只有 y·s ≥ 1 时为零",
@@ -123,7 +123,7 @@ def hinge(y_true, scores):
     return np.where(active, slack, 0.0), np.where(active, -t, 0.0)
 
 
-@loss(name="squared_hinge", title="Squared hinge loss", zh="平方合页损失",
+@loss(name="squared_hinge", caveat="the default loss of scikit-learn's `LinearSVC`", title="Squared hinge loss", zh="平方合页损失",
       zh_hant="平方鉸鏈損失", task="binary", formula=r"\max(0,\ 1 - y\,s)^2",
       summary="smooth hinge: differentiable, punishes large violations more",
       summary_zh="平滑的合页损失：可微，对大的违例惩罚更重",
@@ -221,7 +221,7 @@ def _check_logits(y_pred, name: str):
     return x
 
 
-@loss(name="cross_entropy", title="Cross-entropy (softmax)", zh="交叉熵（Softmax）",
+@loss(name="cross_entropy", caveat="weighted \"mean\" divides by Σ w_y (as torch); Keras's default expects probabilities (`from_logits=False`)", title="Cross-entropy (softmax)", zh="交叉熵（Softmax）",
       zh_hant="交叉熵（Softmax）", task="multiclass",
       formula=r"-\sum_{c=1}^{C} y_c \log \operatorname{softmax}(z)_c",
       summary="the standard multiclass loss; for one-hot y only −log p of the true class remains",
@@ -274,7 +274,7 @@ def _rows_out(value, grad, mean_w, item_shape, restore):
     return KernelOut(value, g, mw, gw)
 
 
-@loss(name="nll_loss", title="Negative log-likelihood", zh="负对数似然", zh_hant="負對數似然",
+@loss(name="nll_loss", caveat="input is log-probabilities (apply `log_softmax` first)", title="Negative log-likelihood", zh="负对数似然", zh_hant="負對數似然",
       task="multiclass", formula=r"-w_y \log p_y",
       summary="cross-entropy on log-probabilities (after log_softmax)",
       summary_zh="作用于对数概率（log_softmax 之后）的交叉熵",
@@ -306,7 +306,7 @@ def nll_loss(y_true, log_probs, *, weight=None):
 MULTICLASS_HINGE_VARIANTS = ("weston_watkins", "crammer_singer")
 
 
-@loss(name="multiclass_hinge", title="Multiclass hinge loss", zh="多类合页损失",
+@loss(name="multiclass_hinge", caveat="torch `multi_margin_loss` divides by C; scikit-learn `hinge_loss` is Crammer–Singer", title="Multiclass hinge loss", zh="多类合页损失",
       zh_hant="多類鉸鏈損失", task="multiclass",
       formula=r"\sum_{j \ne y} \max(0,\ m - s_y + s_j)",
       summary="Weston–Watkins (sum over wrong classes) or Crammer–Singer (max)",
@@ -366,7 +366,7 @@ def multiclass_hinge(y_true, scores, *, margin=1.0, variant="weston_watkins"):
 # --------------------------------------------------------------------------------------------
 
 
-@loss(name="focal_loss", title="Focal loss", zh="焦点损失（Focal Loss）",
+@loss(name="focal_loss", caveat="`alpha=None` turns the α term off (torchvision: `alpha < 0`); not in torch core", title="Focal loss", zh="焦点损失（Focal Loss）",
       zh_hant="焦點損失（Focal Loss）", task="binary",
       formula=r"-\alpha_t\,(1 - p_t)^{\gamma} \log p_t",
       summary="BCE scaled down by (1 − p_t)^γ on easy, well-classified examples",

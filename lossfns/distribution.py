@@ -27,7 +27,7 @@ def check_distributions(arr: np.ndarray, name: str) -> None:
         raise ValueError(f"{name} must sum to 1 along the last axis; {row} sums to {value:.9g}")
 
 
-@loss(name="kl_divergence", title="Kullback–Leibler divergence", zh="KL 散度", zh_hant="KL 散度",
+@loss(name="kl_divergence", caveat="torch `kl_div(q.log(), p)`: arguments reversed and in log space; torch `batchmean` = our \"mean\"", title="Kullback–Leibler divergence", zh="KL 散度", zh_hant="KL 散度",
       task="distribution", formula=r"\sum_{c} p_c \log \frac{p_c}{q_c}",
       summary="extra nats paid for coding p with q; not symmetric, not a distance",
       summary_zh="用 q 编码 p 时多付出的信息量；不对称，不是距离",

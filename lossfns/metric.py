@@ -42,7 +42,7 @@ def _distance(diff: np.ndarray):
     return d, unit
 
 
-@loss(name="contrastive_loss", title="Contrastive loss", zh="对比损失", zh_hant="對比損失",
+@loss(name="contrastive_loss", caveat="no ½ (Hadsell et al. 2006 have ½); y = 1 marks similar pairs", title="Contrastive loss", zh="对比损失", zh_hant="對比損失",
       task="metric learning",
       formula=r"y\,d^2 + (1 - y)\max(0,\ m - d)^2,\quad d = \lVert x_1 - x_2 \rVert_2",
       summary="pulls similar pairs together, pushes dissimilar ones beyond the margin m",
@@ -76,7 +76,7 @@ def contrastive_loss(y_true, x1, x2, *, margin=1.0):
     return value, (g1, -g1)
 
 
-@loss(name="triplet_loss", title="Triplet margin loss", zh="三元组损失", zh_hant="三元組損失",
+@loss(name="triplet_loss", caveat="torch adds eps = 1e-6 inside each distance", title="Triplet margin loss", zh="三元组损失", zh_hant="三元組損失",
       task="metric learning",
       formula=r"\max\big(0,\ \lVert a - p \rVert_2 - \lVert a - n \rVert_2 + m\big)",
       summary="the positive must be closer to the anchor than the negative, by a margin",
@@ -110,7 +110,7 @@ def triplet_loss(anchor, positive, negative, *, margin=1.0):
                    np.where(active, u_n, 0.0))
 
 
-@loss(name="margin_ranking_loss", title="Margin ranking loss", zh="间隔排序损失",
+@loss(name="margin_ranking_loss", caveat="y = +1 means x1 should rank above x2 (as torch)", title="Margin ranking loss", zh="间隔排序损失",
       zh_hant="間隔排序損失", task="ranking",
       formula=r"\max\big(0,\ -y\,(x_1 - x_2) + m\big)",
       summary="hinge on the score difference: x1 should outrank x2 when y = +1",

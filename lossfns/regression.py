@@ -14,7 +14,7 @@ _LOG2 = np.log(2.0)
 _LOG_COSH_SMALL = 1.0
 
 
-@loss(name="mse", title="Mean squared error", zh="均方误差", zh_hant="均方誤差",
+@loss(name="mse", caveat="no ½ factor (scikit-learn's `HalfSquaredError` and many texts use ½r²)", title="Mean squared error", zh="均方误差", zh_hant="均方誤差",
       task="regression", formula=r"(\hat{y} - y)^2",
       summary="sensitive to outliers; minimised by the mean",
       summary_zh="对异常值敏感；最优常数是均值",
@@ -34,7 +34,7 @@ def mse(y_true, y_pred):
     return r * r, 2.0 * r
 
 
-@loss(name="mae", title="Mean absolute error", zh="平均绝对误差", zh_hant="平均絕對誤差",
+@loss(name="mae", caveat="gradient at r = 0 taken as 0 (as torch)", title="Mean absolute error", zh="平均绝对误差", zh_hant="平均絕對誤差",
       task="regression", formula=r"\lvert \hat{y} - y \rvert",
       summary="robust to outliers; minimised by the median",
       summary_zh="对异常值稳健；最优常数是中位数",
@@ -55,7 +55,7 @@ def mae(y_true, y_pred):
     return np.abs(r), np.sign(r)
 
 
-@loss(name="huber", title="Huber loss", zh="Huber 损失", zh_hant="Huber 損失",
+@loss(name="huber", caveat="torch `smooth_l1_loss(beta)` = huber / β; scikit-learn's `HuberRegressor(epsilon)` rescales residuals by a fitted σ", title="Huber loss", zh="Huber 损失", zh_hant="Huber 損失",
       task="regression",
       formula=r"\begin{cases}\tfrac{1}{2}r^2 & \lvert r\rvert \le \delta\\ "
               r"\delta\,(\lvert r\rvert - \tfrac{1}{2}\delta) & \text{otherwise}\end{cases}",
@@ -83,7 +83,7 @@ def huber(y_true, y_pred, *, delta=1.0):
     return value, np.clip(r, -delta, delta)
 
 
-@loss(name="log_cosh", title="Log-cosh loss", zh="Log-cosh 损失", zh_hant="Log-cosh 損失",
+@loss(name="log_cosh", caveat="not in torch; Keras `LogCosh` uses the same formula", title="Log-cosh loss", zh="Log-cosh 损失", zh_hant="Log-cosh 損失",
       task="regression", formula=r"\log\cosh(\hat{y} - y)",
       summary="smooth everywhere; like ½r² near 0 and like |r| − log 2 far away",
       summary_zh="处处光滑；小误差近似 ½r²，大误差近似 |r| − log 2",
@@ -110,7 +110,7 @@ def log_cosh(y_true, y_pred):
     return np.where(a < _LOG_COSH_SMALL, small, large), np.tanh(r)
 
 
-@loss(name="quantile", title="Quantile (pinball) loss", zh="分位数损失", zh_hant="分位數損失",
+@loss(name="quantile", caveat="not in torch or Keras core; scikit-learn calls q `alpha`", title="Quantile (pinball) loss", zh="分位数损失", zh_hant="分位數損失",
       task="regression", formula=r"\max\big(q\,(y - \hat{y}),\ (q - 1)\,(y - \hat{y})\big)",
       summary="asymmetric MAE; minimised by the q-quantile",
       summary_zh="非对称的 MAE；最优常数是 q 分位数",

@@ -26,7 +26,7 @@ def _check_masks(y_true, y_pred, name_pred: str):
     return t, p
 
 
-@loss(name="dice_loss", title="Soft Dice loss", zh="Dice 损失", zh_hant="Dice 損失",
+@loss(name="dice_loss", caveat="smooth term s in numerator and denominator; the V-Net paper squares the sums in the denominator", title="Soft Dice loss", zh="Dice 损失", zh_hant="Dice 損失",
       task="segmentation",
       formula=r"1 - \frac{2\sum_i y_i p_i + s}{\sum_i y_i + \sum_i p_i + s}",
       summary="1 − soft Dice overlap per sample; insensitive to how much background there is",

@@ -230,7 +230,7 @@ def _check_ctc_inputs(targets, log_probs, input_lengths, target_lengths, blank):
 # --------------------------------------------------------------------------------------------
 # The loss
 # --------------------------------------------------------------------------------------------
-@loss(name="ctc_loss", title="Connectionist temporal classification (CTC) loss",
+@loss(name="ctc_loss", caveat="\"mean\" divides each loss by its target length first (as torch); `.grad` is w.r.t. free log-probabilities", title="Connectionist temporal classification (CTC) loss",
       zh="CTC 损失（连接时序分类）", zh_hant="CTC 損失（連接時序分類）", task="sequence",
       formula=r"-\log \sum_{\pi \in \mathcal{B}^{-1}(l)} \prod_{t=1}^{T} y^{t}_{\pi_t}",
       summary="sums over every frame alignment of an unsegmented label sequence (speech, "
