@@ -11,6 +11,9 @@ HASH = $(shell find lossfns -type f \( -name '*.py' -o -name '*.yml' \) | LC_ALL
 JOBS ?= 2
 
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# One BLAS/torch thread per process: lessons run two at a time on two cores, and tiny models
+# gain nothing from threads (they only add contention and run-to-run noise).
+export OMP_NUM_THREADS ?= 1
 export MPLBACKEND := Agg
 
 .PHONY: help install book test unit nbval lab serve clean distclean times student
@@ -47,7 +50,7 @@ unit: $(STAMP)
 	$(PY) -m pytest -q -n $(JOBS) tests
 
 nbval: $(STAMP)
-	OMP_NUM_THREADS=1 $(PY) -m pytest -q --nbval-lax --nbval-current-env -n $(JOBS) --dist loadfile chapters
+	$(PY) -m pytest -q --nbval-lax --nbval-current-env -n $(JOBS) --dist loadfile chapters
 
 test: $(STAMP)
 	$(MAKE) unit

@@ -192,7 +192,7 @@ def fit(model, loss_fn, optimizer, train_loader, val_loader=None, epochs: int = 
     best_loss, best_state, since_best = math.inf, None, 0
     bar = _progress_bar(int(epochs), disable=not progress)
     try:
-        for epoch in bar:
+        for epoch in range(int(epochs)):
             train = _train_one_epoch(model, loss_fn, optimizer, train_loader, metrics)
             history.train_loss.append(train["loss"])
             for name in metrics:
@@ -207,6 +207,7 @@ def fit(model, loss_fn, optimizer, train_loader, val_loader=None, epochs: int = 
                 shown["val_loss"] = f"{val['loss']:.4g}"
                 monitored = val["loss"]
             bar.set_postfix(shown, refresh=False)
+            bar.update(1)  # count this epoch before a possible early stop
 
             if monitored < best_loss:  # strictly better; a NaN loss never counts as better
                 best_loss, since_best = monitored, 0
@@ -275,7 +276,7 @@ def _progress_bar(epochs: int, disable: bool):
                    dynamic_ncols=False, ncols=100, disable=disable)
     if disable or not _in_jupyter_kernel():
         # sys.stdout is looked up now, not at import: pytest and others replace it.
-        return _Bar(range(epochs), file=sys.stdout, **options)
+        return _Bar(total=epochs, file=sys.stdout, **options)
 
     from IPython.display import display
 
@@ -292,7 +293,7 @@ def _progress_bar(epochs: int, disable: bool):
 
     # tqdm still writes a final newline to its file: send it nowhere. (A StringIO has no
     # encoding, so tqdm would fall back to '#' bars: ask for the Unicode blocks.)
-    return _DisplayBar(range(epochs), file=io.StringIO(), ascii=False, **options)
+    return _DisplayBar(total=epochs, file=io.StringIO(), ascii=False, **options)
 
 
 def _in_jupyter_kernel() -> bool:

@@ -227,3 +227,15 @@ def test_make_loader_bad_arguments(kw, word):
     args = {"X": X, "y": y, **kw}
     with pytest.raises(ValueError, match=word):
         make_loader(**args)
+
+
+def test_progress_bar_counts_the_epoch_that_triggers_early_stopping(capsys):
+    X, y = _data()
+    model = _mlp()
+    opt = torch.optim.SGD(model.parameters(), lr=0.3)
+    train = make_loader(X[:120], y[:120], 16, True, 0)
+    val = make_loader(X[120:], 1 - y[120:], 64, False, 0)  # validation loss rises at once
+    h = fit(model, torch.nn.CrossEntropyLoss(), opt, train, val, epochs=50, early_stopping=3,
+            progress=True, seed=0)
+    out = capsys.readouterr().out
+    assert h.stopped_early and f"{len(h.train_loss)}/50" in out
