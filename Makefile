@@ -50,7 +50,7 @@ unit: $(STAMP)
 	$(PY) -m pytest -q -n $(JOBS) tests
 
 nbval: $(STAMP)
-	$(PY) -m pytest -q --nbval-lax --nbval-current-env -n $(JOBS) --dist loadfile chapters
+	$(PY) -m pytest -q --nbval-lax --nbval-current-env -n $(JOBS) --dist loadfile chapters appendix
 
 test: $(STAMP)
 	$(MAKE) unit

@@ -5,8 +5,53 @@ the execution-status page and the instructor guide quote).
 """
 from __future__ import annotations
 
+import json
+import re
 import sys
 from pathlib import Path
+
+
+def lesson_summaries(chapters_dir: str = "chapters") -> list[dict]:
+    """Title, learning objectives and "time to learn" of every lesson, read from the notebooks.
+
+    The instructor guide is generated from this, so it cannot drift from the lessons.
+    """
+    out = []
+    for path in sorted(Path(chapters_dir).glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        title = next((l[2:].strip() for l in text.splitlines() if l.startswith("# ")), path.stem)
+        out.append({"stem": path.stem, "title": title,
+                    "objectives": _bullets_after(text, "Learning objectives"),
+                    "time_to_learn": _paragraph_after(text, "Time to learn")})
+    return out
+
+
+def _bullets_after(text: str, marker: str) -> list[str]:
+    i = text.find(marker)
+    if i < 0:
+        return []
+    bullets, started = [], False
+    for line in text[i:].splitlines()[1:]:
+        if line.lstrip().startswith(("- ", "* ")):
+            bullets.append(line.lstrip()[2:].strip())
+            started = True
+        elif started and line.startswith("  ") and bullets:
+            bullets[-1] += " " + line.strip()  # a bullet continued on the next line
+        elif started and not line.strip():
+            break
+        elif line.strip() and started:
+            break
+    return bullets
+
+
+def _paragraph_after(text: str, marker: str) -> str:
+    i = text.find(marker)
+    if i < 0:
+        return ""
+    rest = text[i + len(marker):].lstrip(".*:# \n")
+    para = rest.split("\n\n")[0]
+    return re.sub(r"\s+", " ", para).strip()
 
 
 def lesson_times(build_dir: str = "_build") -> dict[str, float]:

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).parents[1]
-NOTEBOOKS = sorted(ROOT.glob("chapters/*.ipynb"))
+NOTEBOOKS = sorted(ROOT.glob("chapters/*.ipynb")) + sorted(ROOT.glob("appendix/*.ipynb"))
 LESSONS = [p for p in NOTEBOOKS if re.match(r"\d\d_", p.name) and int(p.name[:2]) < 90]
 MAX_VISIBLE_LINES = 15
 
@@ -47,7 +47,7 @@ def test_committed_without_outputs(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_listed_in_toc_and_python3_kernel(path):
-    assert f"chapters/{path.stem}" in _toc_files()
+    assert f"{path.parent.name}/{path.stem}" in _toc_files()
     meta = json.loads(path.read_text(encoding="utf-8"))["metadata"]
     assert meta.get("kernelspec", {}).get("name") == "python3"
 
