@@ -375,3 +375,76 @@ def descent_curves(runs, *, x=None, minimum=None, log=True, ax=None,
     ax.set_title(title)
     ax.legend()
     return ax
+
+
+def mask_grid(images, masks, predictions, *, scores=None, score_name="Dice",
+              title="Images, true masks and predicted masks", outline_color="#E69F00"):
+    """Segmentation results side by side: one row per image, one column per model.
+
+    images, masks: (k, H, W) arrays, the inputs and their true 0/1 masks.
+    predictions: ``{label: (k, H, W) array}`` of predicted probabilities (or 0/1 masks) in
+        [0, 1], drawn in grey from black (0) to white (1), with the true mask's outline on top.
+    scores: ``{label: k numbers}``, written above each prediction (e.g. its Dice coefficient);
+        score_name names them.
+    Returns the figure: the first two columns show the image and its true mask, the others one
+    model each; the outer axes are labelled in pixels, and one colour bar serves every
+    prediction.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    images = np.asarray(images, dtype=float)
+    masks = np.asarray(masks, dtype=float)
+    if images.ndim != 3:
+        raise ValueError(f"images must be a (k, H, W) array; got shape {images.shape}")
+    if masks.shape != images.shape:
+        raise ValueError(f"masks must have the shape of images {images.shape}; got {masks.shape}")
+    if not isinstance(predictions, dict) or not predictions:
+        raise ValueError(f"predictions must be a non-empty dict {{label: (k, H, W) array}}; got "
+                         f"{type(predictions).__name__}")
+    preds = {}
+    for label, p in predictions.items():
+        p = np.asarray(p, dtype=float)
+        if p.shape != images.shape:
+            raise ValueError(f"predictions[{label!r}] must have the shape of images "
+                             f"{images.shape}; got {p.shape}")
+        if not np.all((p >= 0) & (p <= 1)):
+            raise ValueError(f"predictions[{label!r}] must hold probabilities in [0, 1]")
+        preds[label] = p
+    scores = {} if scores is None else dict(scores)
+    unknown = set(scores) - set(preds)
+    if unknown:
+        raise ValueError(f"scores must only name models in predictions; got {sorted(unknown)}")
+    for label, s in scores.items():
+        if np.shape(s) != (len(images),):
+            raise ValueError(f"scores[{label!r}] must hold one number per image "
+                             f"({len(images)}); got shape {np.shape(s)}")
+
+    k, cols = len(images), 2 + len(preds)
+    fig, axes = plt.subplots(k, cols, figsize=(1.9 * cols + 0.9, 1.9 * k + 0.8), squeeze=False,
+                             constrained_layout=True)
+    for i in range(k):
+        axes[i, 0].imshow(images[i], cmap="gray")
+        axes[i, 1].imshow(masks[i], cmap="gray", vmin=0, vmax=1)
+        for j, (label, p) in enumerate(preds.items(), start=2):
+            shown = axes[i, j].imshow(p[i], cmap="gray", vmin=0, vmax=1)
+            axes[i, j].contour(masks[i], levels=[0.5], colors=outline_color, linewidths=1)
+            if label in scores:
+                axes[i, j].set_title(f"{score_name} {float(scores[label][i]):.2f}", fontsize=9)
+    for j, name in enumerate(["image", "true mask", *preds]):
+        head = axes[0, j].get_title()
+        axes[0, j].set_title(f"{name}\n{head}" if head else name, fontsize=10)
+    for ax in axes.ravel():
+        ax.grid(False)
+        ax.tick_params(labelsize=7)
+    for i in range(k):
+        axes[i, 0].set_ylabel("row (pixels)", fontsize=8)
+    for j in range(cols):
+        axes[-1, j].set_xlabel("column (pixels)", fontsize=8)
+    fig.colorbar(shown, ax=axes[:, 2:], shrink=0.6,
+                 label="predicted probability of foreground (unitless)")
+    fig.legend(handles=[Line2D([], [], color=outline_color, linewidth=1,
+                               label="outline of the true mask")],
+               loc="outside lower center", frameon=False)
+    fig.suptitle(title)
+    return fig
