@@ -1,0 +1,62 @@
+"""Exercises of chapter 7, Segmentation: the soft Dice loss per sample, and IoU from Dice."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import Case, exercise
+from ..segmentation import dice_loss
+
+CHAPTER = "07_segmentation"
+
+
+def _soft_dice_cases():
+    rng = np.random.default_rng(7)
+    masks = (rng.uniform(size=(3, 6, 6)) < 0.2).astype(float)
+    probs = rng.uniform(size=(3, 6, 6))
+    empty, full = np.zeros((2, 4, 4)), np.ones((2, 4, 4))
+    return [
+        Case((np.array([1.0, 0.0]), np.array([0.5, 0.5])),
+             label="one mask of two pixels (a 1-D array is one sample): a single number"),
+        Case((masks, probs), label="3 images of 6 × 6 pixels: one loss per image"),
+        Case((masks, masks), label="a perfect 0/1 prediction: 0 for every image"),
+        Case((masks, 1.0 - masks), label="the exact opposite: close to 1"),
+        Case((empty, empty), label="empty masks, empty predictions: the smoothing makes it 0"),
+        Case((empty, np.full((2, 4, 4), 0.1)), label="empty masks, faint predictions"),
+        Case((full, full), label="all-ones masks predicted as all ones: 0"),
+        Case((full, np.full((2, 4, 4), 0.5)), label="all-ones masks, every pixel at 0.5"),
+        Case((masks, probs), {"smooth": 0.0}, label="smooth = 0"),
+        Case((masks, probs), {"smooth": 10.0}, label="a large smoothing term"),
+    ]
+
+
+@exercise(name="soft_dice_loss", chapter=CHAPTER, title="Soft Dice loss, one value per image",
+          cases=_soft_dice_cases,
+          hint="Flatten each image to one row: y_true.reshape(len(y_true), -1) (a 1-D array is "
+               "one image: reshape(1, -1), and return a single number). Per row, "
+               "I = sum(y·p) and S = sum(y) + sum(p); the loss is 1 − (2I + s)/(S + s). Sum over "
+               "the pixels of each image (axis=1), never over the whole batch.")
+def soft_dice_loss(y_true, y_prob, smooth=1.0):
+    """Per image (first axis), 1 − (2 Σ y·p + s) / (Σ y + Σ p + s); a 1-D array is one image."""
+    return dice_loss(y_true, y_prob, smooth=smooth, reduction="none")
+
+
+def _iou_cases():
+    dice_ab = 2 * 2 / (3 + 4)                                  # |A∩B| = 2, |A| = 3, |B| = 4
+    return [
+        Case((0.5,), label="Dice 0.5"),
+        Case((dice_ab,), label="two masks: Dice 4/7, IoU 2/5"),
+        Case((np.array([0.0, 0.25, 0.8, 0.9]),), label="an array of Dice values"),
+        Case((0.0,), label="no overlap: Dice 0 → IoU 0"),
+        Case((1.0,), label="a perfect match: Dice 1 → IoU 1"),
+        Case((np.array([[1.0, 2 / 3], [0.1, 0.99]]),), label="a 2-D array keeps its shape"),
+    ]
+
+
+@exercise(name="iou_from_dice", chapter=CHAPTER, title="IoU from the Dice coefficient",
+          cases=_iou_cases,
+          hint="Solve Dice = 2·IoU / (1 + IoU) for IoU: IoU = Dice / (2 − Dice). Use NumPy "
+               "operations so that arrays work too.")
+def iou_from_dice(dice):
+    """The IoU (Jaccard index) of two masks whose Dice coefficient is `dice`: D / (2 − D)."""
+    d = np.asarray(dice, dtype=float)
+    return d / (2.0 - d)
