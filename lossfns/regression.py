@@ -131,6 +131,6 @@ def quantile(y_true, y_pred, *, q=0.5):
     q = check_open_interval(q, "q", 0.0, 1.0)
     t, p = check_pair(y_true, y_pred)
     u = t - p
-    value = np.maximum(q * u, (q - 1.0) * u)
+    value = np.maximum(q * u, (q - 1.0) * u) + 0.0  # + 0.0 turns -0.0 (at u = 0) into 0.0
     grad = np.where(u > 0, -q, np.where(u < 0, 1.0 - q, 0.0))
     return value, grad

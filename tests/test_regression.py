@@ -292,3 +292,8 @@ def test_quantile_bad_q(bad):
 def test_unknown_hyper_parameter_is_a_type_error(name):
     with pytest.raises(TypeError):
         getattr(lossfns, name)([1.0], [2.0], delta=1.0)
+
+
+def test_quantile_at_a_zero_residual_is_plus_zero():
+    value = lossfns.quantile([1.0, 2.0], [1.0, 2.0], reduction="none", q=0.3)
+    assert not np.signbit(value).any()
