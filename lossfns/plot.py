@@ -448,3 +448,42 @@ def mask_grid(images, masks, predictions, *, scores=None, score_name="Dice",
                loc="outside lower center", frameon=False)
     fig.suptitle(title)
     return fig
+
+
+def embedding(Z, y, *, ax=None, class_names=None, legend=True, s=12,
+              xlabel="embedding dimension 1 (unitless)", ylabel="embedding dimension 2 (unitless)",
+              title="A 2-D embedding, coloured by class"):
+    """Scatter of 2-D embeddings (one point per item), one colour per class.
+
+    Z: (n, 2) embeddings; y: their class labels. Up to 10 classes get the colours of
+    matplotlib's "tab10" palette, in sorted label order, so that class c has the same colour in
+    every panel. class_names: legend names, in sorted label order. legend: False to leave the
+    legend out (e.g. on all but one panel of a figure).
+    """
+    import matplotlib.pyplot as plt
+
+    Z = np.asarray(Z, dtype=float)
+    y = np.asarray(y).reshape(-1)
+    if Z.ndim != 2 or Z.shape[1] != 2:
+        raise ValueError(f"Z must be an (n, 2) array of embeddings; got shape {Z.shape}")
+    if len(y) != len(Z):
+        raise ValueError(f"Z and y must have the same number of items; got {len(Z)} and {len(y)}")
+    classes = np.unique(y)
+    if len(classes) > 10:
+        raise ValueError(f"y must hold at most 10 classes (one colour each); got {len(classes)}")
+    if class_names is not None and len(class_names) < len(classes):
+        raise ValueError(f"class_names must name every class ({len(classes)}); got "
+                         f"{len(class_names)}")
+    palette = plt.get_cmap("tab10").colors
+    ax = ax or plt.subplots()[1]
+    for i, c in enumerate(classes):
+        mask = y == c
+        name = class_names[i] if class_names is not None else str(c)
+        ax.scatter(Z[mask, 0], Z[mask, 1], s=s, color=palette[i], alpha=0.8, linewidths=0,
+                   label=name)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if legend:
+        ax.legend(title="class", loc="center left", bbox_to_anchor=(1.0, 0.5), markerscale=1.5)
+    return ax
