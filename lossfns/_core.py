@@ -39,6 +39,11 @@ def as_float_array(x, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be an array of numbers; got {type(x).__name__}") from None
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty; got an array of shape {arr.shape}")
+    # Fast path: the sum is finite exactly when no entry is NaN or ±inf (barring overflow of the
+    # sum itself, which only sends us to the exact element-wise check below): one read, no copy.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.add.reduce(arr, axis=None)):
+            return arr
     bad = ~np.isfinite(arr)
     if bad.any():
         where = np.argwhere(bad)[0] if arr.ndim else ()
@@ -216,12 +221,12 @@ class Loss:
             return float(value.sum()), grad
         if out.mean_weight is None:
             n = value.size
-            return float(value.sum() / n), _map_grad(grad, lambda g: g / n)
+            return float(value.sum() / n), _map_grad(grad, lambda g: _scaled(g, 1.0 / n, args))
         w = np.asarray(out.mean_weight, dtype=np.float64)
         gw = out.grad_weight
         if gw is None:
             gw = w.reshape(w.shape + (1,) * (_first(grad).ndim - w.ndim))
-        return float((w * value).sum()), _map_grad(grad, lambda g: g * gw)
+        return float((w * value).sum()), _map_grad(grad, lambda g: _scaled(g, gw, args))
 
     def __call__(self, *args, reduction: str = "mean", **hyper):
         return self.value_and_grad(*args, reduction=reduction, **hyper)[0]
@@ -236,6 +241,17 @@ class Loss:
 
     def __repr__(self) -> str:
         return f"<Loss {self.name}: {self.title} ({self.zh}), task={self.task}>"
+
+
+def _scaled(g, factor, inputs):
+    """g * factor, in place when g is a fresh array of the kernel's own (saves a full pass of
+    memory allocation on large inputs); never in place on anything the caller passed in."""
+    if (isinstance(g, np.ndarray) and g.dtype.kind == "f" and g.flags.owndata and g.flags.writeable
+            and np.broadcast_shapes(np.shape(factor), g.shape) == g.shape
+            and not any(isinstance(a, np.ndarray) and np.may_share_memory(g, a) for a in inputs)):
+        g *= factor
+        return g
+    return g * factor
 
 
 def _first(grad):
