@@ -174,7 +174,7 @@ _N_TEST_PARAGRAPHS = 2
 def text_corpus(split: str = "train") -> str:
     """A few paragraphs of English written for the course, normalised to `TEXT_ALPHABET`.
 
-    split: "train" (seven paragraphs, about 2,400 characters), "test" (two more, about 700,
+    split: "train" (seven paragraphs, about 2,200 characters), "test" (two more, about 700,
     never overlapping the training text) or "all". Normalised: lower case, every character
     outside the alphabet (commas, hyphens) removed, runs of spaces collapsed, paragraphs
     joined by one space.
