@@ -450,7 +450,7 @@ def mask_grid(images, masks, predictions, *, scores=None, score_name="Dice",
     return fig
 
 
-def embedding(Z, y, *, ax=None, class_names=None, legend=True, s=12,
+def embedding(Z, y, *, ax=None, class_names=None, legend=True, legend_title="class", s=12,
               xlabel="embedding dimension 1 (unitless)", ylabel="embedding dimension 2 (unitless)",
               title="A 2-D embedding, coloured by class"):
     """Scatter of 2-D embeddings (one point per item), one colour per class.
@@ -458,7 +458,8 @@ def embedding(Z, y, *, ax=None, class_names=None, legend=True, s=12,
     Z: (n, 2) embeddings; y: their class labels. Up to 10 classes get the colours of
     matplotlib's "tab10" palette, in sorted label order, so that class c has the same colour in
     every panel. class_names: legend names, in sorted label order. legend: False to leave the
-    legend out (e.g. on all but one panel of a figure).
+    legend out (e.g. on all but one panel of a figure); it is drawn right of the axes, with the
+    title `legend_title`.
     """
     import matplotlib.pyplot as plt
 
@@ -485,5 +486,5 @@ def embedding(Z, y, *, ax=None, class_names=None, legend=True, s=12,
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     if legend:
-        ax.legend(title="class", loc="center left", bbox_to_anchor=(1.0, 0.5), markerscale=1.5)
+        ax.legend(title=legend_title, loc="center left", bbox_to_anchor=(1.0, 0.5), markerscale=1.5)
     return ax

@@ -21,7 +21,8 @@ def _close_figures():
 def test_one_colour_and_legend_entry_per_class():
     rng = np.random.default_rng(0)
     Z, y = rng.normal(size=(50, 2)), rng.integers(0, 4, 50)
-    ax = plot.embedding(Z, y, class_names=["a", "b", "c", "d"])
+    ax = plot.embedding(Z, y, class_names=["a", "b", "c", "d"], legend_title="digit")
+    assert ax.get_legend().get_title().get_text() == "digit"
     assert ax.get_title() and "(" in ax.get_xlabel() and "(" in ax.get_ylabel()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b", "c", "d"]
     assert sum(len(c.get_offsets()) for c in ax.collections) == 50
