@@ -421,8 +421,11 @@ def mask_grid(images, masks, predictions, *, scores=None, score_name="Dice",
                              f"({len(images)}); got shape {np.shape(s)}")
 
     k, cols = len(images), 2 + len(preds)
-    fig, axes = plt.subplots(k, cols, figsize=(1.9 * cols + 0.9, 1.9 * k + 0.8), squeeze=False,
-                             constrained_layout=True)
+    width, height = 1.9 * cols + 1.3, 2.0 * k + 1.2                  # inches
+    fig, axes = plt.subplots(k, cols, figsize=(width, height), squeeze=False)
+    # a fixed layout: constrained_layout takes seconds to solve a grid of this size
+    fig.subplots_adjust(left=0.8 / width, right=1 - 1.3 / width, bottom=0.85 / height,
+                        top=1 - 0.75 / height, wspace=0.12, hspace=0.38)
     for i in range(k):
         axes[i, 0].imshow(images[i], cmap="gray")
         axes[i, 1].imshow(masks[i], cmap="gray", vmin=0, vmax=1)
@@ -437,15 +440,17 @@ def mask_grid(images, masks, predictions, *, scores=None, score_name="Dice",
     for ax in axes.ravel():
         ax.grid(False)
         ax.tick_params(labelsize=7)
+        ax.label_outer()                                 # tick labels on the outer axes only
     for i in range(k):
         axes[i, 0].set_ylabel("row (pixels)", fontsize=8)
     for j in range(cols):
         axes[-1, j].set_xlabel("column (pixels)", fontsize=8)
-    fig.colorbar(shown, ax=axes[:, 2:], shrink=0.6,
-                 label="predicted probability of foreground (unitless)")
+    top, bottom = axes[0, -1].get_position(), axes[-1, -1].get_position()
+    cax = fig.add_axes([bottom.x1 + 0.25 / width, bottom.y0, 0.12 / width, top.y1 - bottom.y0])
+    fig.colorbar(shown, cax=cax, label="predicted probability of foreground (unitless)")
     fig.legend(handles=[Line2D([], [], color=outline_color, linewidth=1,
                                label="outline of the true mask")],
-               loc="outside lower center", frameon=False)
+               loc="lower center", frameon=False)
     fig.suptitle(title)
     return fig
 
