@@ -10,6 +10,12 @@ import numpy as np
 from ._core import check_open_interval, check_pair, check_positive, loss
 
 _LOG2 = np.log(2.0)
+
+
+def _residual(t, p):
+    """r = ŷ − y as an array, even for scalar input (numpy returns a bare scalar for 0-d
+    operands, and the kernels below write into r in place)."""
+    return np.asarray(p - t)
 #: below this |r|, log_cosh uses log1p(2 sinh²(r/2)), which does not cancel near 0.
 _LOG_COSH_SMALL = 1.0
 
@@ -30,7 +36,7 @@ def mse(y_true, y_pred):
     ``sklearn.metrics.mean_squared_error(y_true, y_pred)``.
     """
     t, p = check_pair(y_true, y_pred)
-    r = p - t
+    r = _residual(t, p)
     value = r * r
     r *= 2.0  # the gradient 2r, in place: r itself is no longer needed (saves an allocation)
     return value, r
@@ -53,7 +59,7 @@ def mae(y_true, y_pred):
     Equals ``torch.nn.functional.l1_loss(y_pred, y_true)``.
     """
     t, p = check_pair(y_true, y_pred)
-    r = p - t
+    r = _residual(t, p)
     value = np.abs(r)
     return value, np.sign(r, out=r)  # sign(r) in place of r (saves an allocation)
 
@@ -79,7 +85,7 @@ def huber(y_true, y_pred, *, delta=1.0):
     """
     delta = check_positive(delta, "delta")
     t, p = check_pair(y_true, y_pred)
-    r = p - t
+    r = _residual(t, p)
     a = np.abs(r)
     m = np.minimum(a, delta)  # |r| clipped at δ: m = |r| inside, δ outside
     # One expression for both pieces: m(|r| − m/2) is ½r² when m = |r| and δ(|r| − δ/2) when m = δ.
@@ -105,7 +111,7 @@ def log_cosh(y_true, y_pred):
     Equals ``keras.losses.log_cosh`` and ``optax.losses.log_cosh`` (same formula).
     """
     t, p = check_pair(y_true, y_pred)
-    r = p - t
+    r = _residual(t, p)
     a = np.abs(r)
     # log cosh r = log((e^a + e^-a)/2) = a + log(1 + e^(-2a)) - log 2: no overflow.
     large = a + np.log1p(np.exp(-2.0 * a)) - _LOG2

@@ -297,3 +297,11 @@ def test_unknown_hyper_parameter_is_a_type_error(name):
 def test_quantile_at_a_zero_residual_is_plus_zero():
     value = lossfns.quantile([1.0, 2.0], [1.0, 2.0], reduction="none", q=0.3)
     assert not np.signbit(value).any()
+
+
+@pytest.mark.parametrize("loss", [mse, mae, huber, log_cosh, quantile])
+def test_python_scalars_and_ints_work(loss):
+    value, grad = loss.value_and_grad(1, 3, reduction="none")
+    assert np.shape(value) == () and np.shape(grad) == ()
+    assert loss(1, 3) == pytest.approx(float(loss([1.0], [3.0])))
+    assert float(loss.grad(1, 3)) == pytest.approx(float(loss.grad([1.0], [3.0])[0]))
