@@ -27,7 +27,7 @@ from .sequence import (ctc_alignment_lattice, ctc_greedy_decode, ctc_loss, edit_
 # Submodules that need only numpy at import time (torch, scikit-learn, matplotlib are imported
 # inside the functions that use them). `lossfns.models` and `lossfns.torch` need scikit-learn /
 # torch and are imported explicitly.
-from . import data, optim, plot, quiz, train  # noqa: E402
+from . import data, glossary, gradcheck, margin, optim, pairs, plot, quiz, seqdata, shapes, train  # noqa: E402,E501
 
 __version__ = "0.1.0"
 
