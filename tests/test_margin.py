@@ -6,7 +6,6 @@ import warnings
 
 import numpy as np
 import pytest
-import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +13,7 @@ from hypothesis import strategies as st
 import lossfns
 from lossfns import margin
 
-from conftest import TOL, assert_close, t64
+from conftest import assert_close, t64
 
 FUNCTIONS = {"zero_one": margin.zero_one, "logistic": margin.logistic,
              "exponential": margin.exponential}
