@@ -320,7 +320,7 @@ _CURVE_CAP = 1e100
 
 def descent_curves(runs, *, x=None, minimum=None, log=True, ax=None,
                    xlabel="step t (optimizer updates)", ylabel=None,
-                   title="Loss during gradient descent"):
+                   title="Loss during gradient descent", **line_kw):
     """A loss (or any positive quantity) against the step, one line per optimizer run.
 
     runs: a dict ``{label: values}``; values is a `lossfns.optim.History` (its ``losses``) or a
@@ -332,6 +332,7 @@ def descent_curves(runs, *, x=None, minimum=None, log=True, ax=None,
         scale shows going to 0 (values ≤ 0, J* reached up to rounding, are left out).
     A run that diverged (a History with ``diverged`` set, or ending in inf/NaN) ends with a
     cross at its last value drawn, and its label says so; values beyond ±1e100 are not drawn.
+    line_kw: passed to every ``ax.plot`` line (e.g. ``linewidth=1`` for noisy SGD runs).
     """
     import matplotlib.pyplot as plt
 
@@ -362,7 +363,8 @@ def descent_curves(runs, *, x=None, minimum=None, log=True, ax=None,
             keep &= shown > 0                                      # log scale: positive only
         shown = np.where(keep, shown, np.nan)
         c = _CYCLE[k % len(_CYCLE)]
-        ax.plot(steps, shown, color=c, label=f"{label} (diverged)" if diverged else label)
+        ax.plot(steps, shown, color=c, label=f"{label} (diverged)" if diverged else label,
+                **line_kw)
         if diverged and keep.any():
             last = np.flatnonzero(keep)[-1]
             ax.plot(steps[last], shown[last], "x", color=c, markersize=9, markeredgewidth=2)

@@ -54,6 +54,11 @@ def test_a_diverged_run_ends_with_a_cross():
     assert len(crosses) == 2 and crosses[1].get_ydata()[0] == 5.0
 
 
+def test_line_keywords_reach_the_lines():
+    ax = plot.descent_curves({"a": np.array([2.0, 1.0])}, linewidth=0.7, alpha=0.5)
+    assert ax.get_lines()[0].get_linewidth() == 0.7 and ax.get_lines()[0].get_alpha() == 0.5
+
+
 def test_x_values_per_run():
     ax = plot.descent_curves({"batch 8": np.array([4.0, 3.0, 2.0]), "full": np.array([4.0, 1.0])},
                              x={"batch 8": [0, 8, 16], "full": [0, 200]},
