@@ -16,11 +16,13 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND := Agg
 
-.PHONY: help install book test unit nbval lab serve clean distclean times student
+.PHONY: help install book test unit nbval browser lab serve clean distclean times student
 
 help:
 	@echo "make book   - set up .venv if needed, run every lesson, build the HTML book"
-	@echo "make test   - unit/property tests, every notebook under nbval, strict book build"
+	@echo "make test   - unit/property tests, every notebook under nbval, strict book build,"
+	@echo "              then browser tests and a link check of the built book"
+	@echo "make browser - browser tests (headless Chromium) and link check of the built _build/html"
 	@echo "make lab    - JupyterLab on the lessons (MyST rendered)"
 	@echo "make serve  - serve _build/html on http://localhost:8000"
 	@echo "make student - student edition (_build/student, .zip) and answer key (_build/instructor)"
@@ -36,18 +38,20 @@ $(STAMP): requirements.txt pyproject.toml
 # Drop the execution cache when lossfns/ or the requirements changed since the last build.
 _build/.cache-key: FORCE
 	@mkdir -p _build
-	@if [ "$$(cat $@ 2>/dev/null)" != "$(HASH)" ]; then
-	  rm -rf _build/.jupyter_cache; echo "$(HASH)" > $@;
+	@if [ "$$(cat $@ 2>/dev/null)" != "$(HASH)" ]; then \
+	  rm -rf _build/.jupyter_cache; echo "$(HASH)" > $@; \
 	  echo "lossfns or requirements changed: lessons will be re-executed"; fi
 FORCE:
 
+# No MPLBACKEND for the lessons' kernels: with Agg they would draw no figure into the pages.
 book: $(STAMP) _build/.cache-key
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	env -u MPLBACKEND $(BIN)/jupyter-book build . -W -n --keep-going
 	@$(PY) -m lossfns._buildinfo times _build
 	@echo "Book: file://$(CURDIR)/_build/html/index.html"
 
+# The browser and link tests need a fresh build: `browser` runs them, after `book` in `test`.
 unit: $(STAMP)
-	$(PY) -m pytest -q -n $(JOBS) tests
+	$(PY) -m pytest -q -n $(JOBS) tests --ignore=tests/browser --ignore=tests/test_links.py
 
 nbval: $(STAMP)
 	$(PY) -m pytest -q --nbval-lax --nbval-current-env -n $(JOBS) --dist loadfile chapters appendix
@@ -56,6 +60,13 @@ test: $(STAMP)
 	$(MAKE) unit
 	$(MAKE) nbval
 	$(MAKE) book
+	$(MAKE) browser
+
+# Pages of _build/html in headless Chromium (skipped, with the reason, where /usr/bin/chromium is
+# missing, unless REQUIRE_BROWSER_TESTS=1) and an offline check of every local link; screenshots
+# go to _build/screenshots/.
+browser: $(STAMP)
+	$(PY) -m pytest -q tests/browser tests/test_links.py
 
 times: $(STAMP)
 	@$(PY) -m lossfns._buildinfo times _build
