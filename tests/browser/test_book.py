@@ -165,6 +165,7 @@ def test_quiz_gives_feedback(chapter1, screenshots_dir):
     expect(feedback).to_contain_text(_norm(question["answers"][right]["feedback"])[:60])
     expect(labels.nth(right)).to_have_class(re.compile(r"\bcorrectButton\b"))
 
+    page.wait_for_timeout(800)   # let jupyterquiz's 0.6 s answer animation end
     page.screenshot(path=str(screenshots_dir / "chapter1_quiz.png"))
     assert not visit.errors[before:], visit.errors[before:]
 
