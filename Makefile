@@ -16,7 +16,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND := Agg
 
-.PHONY: help install book test unit nbval browser lab serve clean distclean times student
+.PHONY: help install book test unit nbval browser lab serve clean distclean times student bench
 
 help:
 	@echo "make book   - set up .venv if needed, run every lesson, build the HTML book"
@@ -26,6 +26,7 @@ help:
 	@echo "make lab    - JupyterLab on the lessons (MyST rendered)"
 	@echo "make serve  - serve _build/html on http://localhost:8000"
 	@echo "make student - student edition (_build/student, .zip) and answer key (_build/instructor)"
+	@echo "make bench  - time lossfns against torch (CPU, one thread): benchmarks/results.md (~1 min)"
 	@echo "make clean  - remove _build (keeps .venv); make distclean also removes .venv"
 
 install: $(STAMP)
@@ -70,6 +71,10 @@ browser: $(STAMP)
 
 times: $(STAMP)
 	@$(PY) -m lossfns._buildinfo times _build
+
+# Not part of `make test`: timings, not checks. Writes the table of appendix/performance.md.
+bench: $(STAMP)
+	$(PY) benchmarks/bench_losses.py
 
 # Instructor kit: student edition (no solutions, no hidden checks, no outputs) + answer key.
 student: $(STAMP)

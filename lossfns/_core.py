@@ -39,10 +39,16 @@ def as_float_array(x, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be an array of numbers; got {type(x).__name__}") from None
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty; got an array of shape {arr.shape}")
-    # Fast path: the sum is finite exactly when no entry is NaN or ±inf (barring overflow of the
-    # sum itself, which only sends us to the exact element-wise check below): one read, no copy.
+    # Fast path: the sum of squares x·x is finite exactly when no entry is NaN or ±inf (barring
+    # overflow, |x| ≳ 1e154, which only sends us to the exact element-wise check below): one read,
+    # no copy. np.dot is a vectorised BLAS loop, faster than np.sum's pairwise sum (1.3–2×).
     with np.errstate(over="ignore", invalid="ignore"):
-        if np.isfinite(np.add.reduce(arr, axis=None)):
+        if arr.flags.c_contiguous or arr.flags.f_contiguous:
+            flat = arr.ravel(order="K")  # a view of a contiguous array, not a copy
+            total = np.dot(flat, flat)
+        else:
+            total = np.add.reduce(arr, axis=None)
+        if np.isfinite(total):
             return arr
     bad = ~np.isfinite(arr)
     if bad.any():
@@ -200,6 +206,8 @@ class Loss:
     caveat: str = ""
     grad_of: str = "y_pred"
     hyper: dict = field(default_factory=dict)
+    #: optional fast path for "mean" and "sum" of an element-wise loss (see `sum_kernel`)
+    summed: Callable | None = None
 
     def __post_init__(self):
         self.__doc__ = self.kernel.__doc__
@@ -212,6 +220,12 @@ class Loss:
     def value_and_grad(self, *args, reduction: str = "mean", **hyper):
         """The reduced loss and its gradient with respect to the prediction(s), in one pass."""
         check_choice(reduction, "reduction", REDUCTIONS)
+        if self.summed is not None and reduction != "none":
+            total, grad = self.summed(*args, **hyper)  # Σ value, never stored item by item
+            if reduction == "sum":
+                return float(total), grad
+            n = grad.size  # element-wise: one item per element of the prediction
+            return float(total / n), _scaled(grad, 1.0 / n, args)
         out = self.kernel(*args, **hyper)
         out = out if isinstance(out, KernelOut) else KernelOut(*out)
         value, grad = np.asarray(out.value, dtype=np.float64), out.grad
@@ -227,6 +241,19 @@ class Loss:
         if gw is None:
             gw = w.reshape(w.shape + (1,) * (_first(grad).ndim - w.ndim))
         return float((w * value).sum()), _map_grad(grad, lambda g: _scaled(g, gw, args))
+
+    def sum_kernel(self, fn: Callable) -> Callable:
+        """Decorator: register a faster kernel for "mean" and "sum" of an element-wise loss.
+
+        ``fn`` takes the kernel's arguments and returns ``(Σ value, grad)``: the sum of the
+        per-element values as one number, and the kernel's gradient. It may compute the sum
+        without ever storing the values (``np.vdot(r, r)`` is Σ r² in one read, where ``r * r``
+        then ``.sum()`` writes and reads an array as large as the input), and in cache-sized
+        blocks (`sum_blocks`). The kernel stays the definition: reduction="none" always uses it,
+        and the tests check that both agree.
+        """
+        self.summed = fn
+        return fn
 
     def __call__(self, *args, reduction: str = "mean", **hyper):
         return self.value_and_grad(*args, reduction=reduction, **hyper)[0]
@@ -252,6 +279,34 @@ def _scaled(g, factor, inputs):
         g *= factor
         return g
     return g * factor
+
+
+#: Elements per block in `sum_blocks`: 2^15 float64 = 256 KiB per array, so a block's inputs,
+#: its temporaries and its slice of the gradient fit together in a core's L2 cache (~1 MiB).
+BLOCK = 1 << 15
+
+
+def sum_blocks(block: Callable, t: np.ndarray, p: np.ndarray):
+    """``(Σ block(t_i, p_i, g_i), g)`` over slices of at most `BLOCK` elements of t and p.
+
+    ``block`` computes one slice: it writes the gradient into ``g_i`` (a slice of the result g,
+    shaped like p) and returns the sum of the loss over the slice.
+
+    Why blocks: numpy evaluates an expression one operation at a time, so ``np.clip(p - t, …)``
+    writes p − t to a new array, then reads it back to clip it. For large arrays every such
+    pass goes out to main memory (and a fresh array is fresh pages from the OS), while the
+    arithmetic of mse, mae or huber is almost free: the time goes into moving data. Run on
+    slices that fit in the cache, the temporaries never leave it: t and p are read once and g is
+    written once, as in the fused loops of torch or numexpr, with a Python loop of a few dozen
+    steps per million elements.
+    """
+    g = np.empty(p.shape)
+    t_flat, p_flat, g_flat = t.reshape(-1), p.reshape(-1), g.reshape(-1)  # g_flat is a view of g
+    total = 0.0
+    for start in range(0, g_flat.size, BLOCK):
+        s = slice(start, start + BLOCK)
+        total += block(t_flat[s], p_flat[s], g_flat[s])
+    return total, g
 
 
 def _first(grad):

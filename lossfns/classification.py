@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._core import (KernelOut, as_float_array, check_choice, check_class_indices, check_labels_in,
-                    check_nonnegative, check_pair, check_positive, check_probabilities, loss, _scalar)
+                    check_nonnegative, check_pair, check_positive, check_probabilities, loss,
+                    sum_blocks, _scalar)
 from .activations import log_softmax, sigmoid, softplus
 
 #: torch clamps each log in BCE at −100, so that p = 0 or 1 gives a large finite loss.
@@ -90,23 +91,73 @@ def binary_cross_entropy_with_logits(y_true, logits, *, pos_weight=None):
         if not fits:
             raise ValueError(f"pos_weight must broadcast against logits of shape {z.shape}; "
                              f"got shape {w.shape}")
-    # Both softplus terms share log(1 + e^(−|z|)); e^(−|z|) ≤ 1 never overflows:
-    # softplus(z) = max(z, 0) + L and softplus(−z) = max(z, 0) − z + L, with L = log1p(e^(−|z|)).
-    e = np.exp(-np.abs(z))
-    L = np.log1p(e)
-    relu = np.maximum(z, 0.0)
-    inv = 1.0 / (1.0 + e)
-    sig = np.where(z >= 0, inv, e * inv)  # σ(z), stable on both sides
+    if z.ndim == 0:  # one logit: compute on shape (1,), as the in-place steps below need arrays
+        value, grad = binary_cross_entropy_with_logits.kernel(t[None], z[None],
+                                                              pos_weight=pos_weight)
+        return value[0], grad[0]
     if pos_weight is None:
-        # (1 − y)·softplus(z) + y·softplus(−z) = L + max(z, 0) − y·z: non-negative terms only
-        # for hard labels (max(z, 0) − z is computed exactly), so tiny losses keep their digits.
-        value = L + relu - t * z
-        grad = sig - t
-        return value, grad
+        return _bce_logits_unweighted(t, z)
+    L, sig = _softplus_parts(z)
+    relu = np.maximum(z, 0.0)
     wy = w * t
     value = wy * (L + relu - z) + (1.0 - t) * (L + relu)
     grad = (1.0 - t) * sig - wy * (1.0 - sig)
     return value, np.broadcast_to(grad, z.shape).copy() if np.shape(grad) != z.shape else grad
+
+
+@binary_cross_entropy_with_logits.sum_kernel
+def _bce_logits_sum(y_true, logits, *, pos_weight=None):
+    """Σ loss and the gradient, for "mean" and "sum"; without pos_weight in cache-sized blocks."""
+    if pos_weight is not None:
+        value, grad = binary_cross_entropy_with_logits.kernel(y_true, logits, pos_weight=pos_weight)
+        return value.sum(), grad
+    t, z = check_pair(y_true, logits, "y_true", "logits")
+    check_probabilities(t, "y_true")
+
+    def block(t, z, g):  # one slice of y, z and of the gradient g (see `sum_blocks`)
+        value, grad = _bce_logits_unweighted(t, z)
+        g[...] = grad
+        return value.sum()
+
+    return sum_blocks(block, t, z)
+
+
+def _softplus_parts(z):
+    """L = log1p(e^(−|z|)) and σ(z) for an array z: what every term of the loss is made of.
+
+    Both come from e = e^(−|z|) ≤ 1, which never overflows: softplus(z) = max(z, 0) + L,
+    softplus(−z) = max(z, 0) − z + L, and σ(z) = 1/(1 + e) for z ≥ 0, e/(1 + e) for z < 0.
+    Each step writes into an array made here.
+    """
+    e = np.abs(z)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    u = e + 1.0
+    # L = log1p(e) from np.log, which takes half the time of np.log1p (glibc): u = 1 + e is
+    # rounded, but its rounding error (u − 1) − e is computed exactly, and taking it off log(u)
+    # (divided by u, the slope of log) gives log1p(e) to within an ulp, tiny e included.
+    rounding = u - 1.0
+    rounding -= e
+    rounding /= u
+    # σ(z): max(e, [z ≥ 0]) is 1 where z ≥ 0 and e where z < 0 (as e ≤ 1), a select without
+    # branches; np.where(z >= 0, 1, e) is ~5× slower on logits of random sign.
+    sig = np.maximum(e, z >= 0, out=e)
+    sig /= u
+    L = np.log(u, out=u)
+    L -= rounding
+    return L, sig
+
+
+def _bce_logits_unweighted(t, z):
+    """Per-element loss and gradient σ(z) − y of `binary_cross_entropy_with_logits`, w = 1."""
+    L, sig = _softplus_parts(z)
+    # (1 − y)·softplus(z) + y·softplus(−z) = L + (max(z, 0) − y·z): non-negative terms only; for
+    # hard labels the bracket is 0 or |z| exactly, so tiny losses keep their digits.
+    bracket = np.maximum(z, 0.0)
+    bracket -= t * z
+    L += bracket
+    sig -= t
+    return L, sig
 
 
 def _hinge_inputs(y_true, scores):
@@ -272,9 +323,10 @@ def cross_entropy(y_true, logits, *, weight=None, label_smoothing=0.0):
         # The common case, one pass cheaper: L_i = logsumexp(z_i) − z_iy, ∂L/∂z = softmax(z) − onehot.
         r = np.arange(len(idx))
         shifted = rows - rows.max(axis=1, keepdims=True)  # max-shift: every exponent ≤ 0
-        e = np.exp(shifted)
-        total = e.sum(axis=1)
-        value = np.log(total) - shifted[r, idx]
+        value = -shifted[r, idx]  # −(z_y − max z), read before exp overwrites `shifted`
+        e = np.exp(shifted, out=shifted)  # in place: saves an array as large as the logits
+        total = np.einsum("ij->i", e)  # row sums, as e.sum(axis=1): ~4× faster on short rows
+        value += np.log(total)
         e /= total[:, None]  # softmax, in place
         e[r, idx] -= 1.0
         return _rows_out(value, e, None, item_shape, restore)
