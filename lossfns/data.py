@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._core import check_nonnegative, check_open_interval, check_positive
+from ._core import _scalar, check_nonnegative, check_open_interval, check_positive
 
 #: The scikit-learn data sets `load_split` knows, and the task of each.
 DATASETS = {
@@ -208,14 +208,7 @@ def _check_fraction(value, name: str) -> float:
     return v
 
 
-def _check_finite(value, name: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number; got {value!r}") from None
-    if not np.isfinite(v):
-        raise ValueError(f"{name} must be finite; got {value}")
-    return v
+_check_finite = _scalar  # a finite number, or ValueError naming the argument
 
 
 def _rng(seed) -> np.random.Generator:
