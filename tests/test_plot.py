@@ -14,6 +14,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from lossfns import plot  # noqa: E402
+from lossfns.optim import GD, minimize  # noqa: E402
+from lossfns.shapes import shapes_dataset  # noqa: E402
 from lossfns.train import History  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -196,3 +198,146 @@ def test_existing_loss_curves_still_draw():
     from lossfns import mae, mse
 
     _labelled(plot.loss_curves([mse, mae]))
+
+
+# --------------------------------------------------------------------------------------
+# Tests for lossfns.plot.descent_curves (loss against the step for optimizer runs).
+# --------------------------------------------------------------------------------------
+def _bowl_and_grad(x):
+    return float(x @ x) + 1.0, 2 * x
+
+
+def test_runs_are_labelled_coloured_and_log_scaled():
+    runs = {"η = 0.1": minimize(_bowl_and_grad, [3.0, -4.0], GD(lr=0.1), steps=30),
+            "η = 0.4": minimize(_bowl_and_grad, [3.0, -4.0], GD(lr=0.4), steps=30)}
+    ax = plot.descent_curves(runs, minimum=1.0)
+    assert ax.get_title() and ax.get_yscale() == "log"
+    assert ax.get_xlabel().endswith(")") and "(" in ax.get_xlabel()
+    assert ax.get_ylabel().startswith("excess loss") and ax.get_ylabel().endswith(")")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(runs)
+    lines = ax.get_lines()
+    assert [ln.get_color() for ln in lines] == plot._CYCLE[:2]    # the colours of `surface`
+    np.testing.assert_allclose(lines[0].get_ydata()[:3], runs["η = 0.1"].losses[:3] - 1.0)
+
+
+def test_excess_at_or_below_zero_is_left_out_on_a_log_scale():
+    ax = plot.descent_curves({"run": np.array([3.0, 2.0, 1.0, 1.0 - 1e-16])}, minimum=1.0)
+    y = ax.get_lines()[0].get_ydata()
+    assert np.isnan(y[2]) and np.isnan(y[3]) and y[0] == 2.0
+    ax = plot.descent_curves({"run": np.array([3.0, 1.0])}, minimum=1.0, log=False)
+    assert ax.get_yscale() == "linear" and list(ax.get_lines()[0].get_ydata()) == [2.0, 0.0]
+
+
+def test_a_diverged_run_ends_with_a_cross():
+    hist = minimize(_bowl_and_grad, [1.0, 1.0], GD(lr=1.5), steps=2000)
+    assert hist.diverged
+    ax = plot.descent_curves({"too large": hist, "array": np.array([1.0, 5.0, np.inf])})
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["too large (diverged)", "array (diverged)"]
+    crosses = [ln for ln in ax.get_lines() if ln.get_marker() == "x"]
+    assert len(crosses) == 2 and crosses[1].get_ydata()[0] == 5.0
+
+
+def test_line_keywords_reach_the_lines():
+    ax = plot.descent_curves({"a": np.array([2.0, 1.0])}, linewidth=0.7, alpha=0.5)
+    assert ax.get_lines()[0].get_linewidth() == 0.7 and ax.get_lines()[0].get_alpha() == 0.5
+
+
+def test_x_values_per_run():
+    ax = plot.descent_curves({"batch 8": np.array([4.0, 3.0, 2.0]), "full": np.array([4.0, 1.0])},
+                             x={"batch 8": [0, 8, 16], "full": [0, 200]},
+                             xlabel="samples seen (count)")
+    assert list(ax.get_lines()[0].get_xdata()) == [0, 8, 16]
+    assert list(ax.get_lines()[1].get_xdata()) == [0, 200]
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"runs": {}}, "runs must be a non-empty dict"),
+    ({"runs": [1.0, 2.0]}, "runs must be a non-empty dict"),
+    ({"runs": {"a": np.ones((2, 2))}}, r"runs\['a'\] must be a History or a non-empty 1-D array"),
+    ({"runs": {"a": [1.0, 2.0]}, "x": {"b": [0, 1]}}, "x must only name runs"),
+    ({"runs": {"a": [1.0, 2.0]}, "x": {"a": [0, 1, 2]}}, r"x\['a'\] must have one value per loss"),
+])
+def test_bad_inputs_name_the_argument(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        plot.descent_curves(**kwargs)
+
+
+# --------------------------------------------------------------------------------------
+# Tests for lossfns.plot.embedding: 2-D embeddings coloured by class.
+# --------------------------------------------------------------------------------------
+def test_one_colour_and_legend_entry_per_class():
+    rng = np.random.default_rng(0)
+    Z, y = rng.normal(size=(50, 2)), rng.integers(0, 4, 50)
+    ax = plot.embedding(Z, y, class_names=["a", "b", "c", "d"], legend_title="digit")
+    assert ax.get_legend().get_title().get_text() == "digit"
+    assert ax.get_title() and "(" in ax.get_xlabel() and "(" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b", "c", "d"]
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 50
+    colors = [tuple(c.get_facecolor()[0][:3]) for c in ax.collections]
+    assert len(set(colors)) == 4
+    assert colors[2] == tuple(plt.get_cmap("tab10").colors[2])
+
+
+def test_same_class_same_colour_across_panels_and_no_legend_on_request():
+    y = np.array([0, 1, 2, 2])
+    _, (a, b) = plt.subplots(1, 2)
+    plot.embedding(np.zeros((4, 2)), y, ax=a, legend=False)
+    plot.embedding(np.ones((4, 2)), y, ax=b)
+    assert a.get_legend() is None and b.get_legend() is not None
+    for ca, cb in zip(a.collections, b.collections):
+        assert np.array_equal(ca.get_facecolor(), cb.get_facecolor())
+
+
+@pytest.mark.parametrize("Z, y, kwargs, match", [
+    (np.zeros((3, 3)), [0, 1, 2], {}, "Z must be an \\(n, 2\\)"),
+    (np.zeros((3, 2)), [0, 1], {}, "same number of items"),
+    (np.zeros((11, 2)), np.arange(11), {}, "at most 10 classes"),
+    (np.zeros((3, 2)), [0, 1, 2], {"class_names": ["x"]}, "class_names must name every"),
+])
+def test_bad_input_is_named(Z, y, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        plot.embedding(Z, y, **kwargs)
+
+
+# --------------------------------------------------------------------------------------
+# Tests for lossfns.plot.mask_grid (images, true masks and predicted masks side by side).
+# --------------------------------------------------------------------------------------
+@pytest.fixture
+def data():
+    d = shapes_dataset(3, size=16, seed=0, radius=(2, 3))
+    return d.images, d.masks
+
+
+def test_one_row_per_image_one_column_per_model(data):
+    images, masks = data
+    preds = {"perfect": masks, "blank": np.zeros_like(masks)}
+    fig = plot.mask_grid(images, masks, preds, scores={"perfect": [1.0, 1.0, 1.0]})
+    panels = [ax for ax in fig.axes if ax.images]
+    assert len(panels) == 3 * 4
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[:4] == ["image", "true mask", "perfect\nDice 1.00", "blank"]
+    assert "Dice 1.00" in titles[4 + 2]                    # second row, first model: its score
+    assert fig._suptitle.get_text()
+    assert any("probability" in ax.get_ylabel() for ax in fig.axes)   # the colour bar
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["outline of the true mask"]
+    assert all("pixels" in ax.get_xlabel() for ax in fig.axes[8:12])  # bottom row
+    # the prediction panels show the probabilities on a fixed 0..1 scale
+    blank = fig.axes[3].images[0]
+    assert blank.get_clim() == (0.0, 1.0) and np.all(blank.get_array() == 0)
+
+
+@pytest.mark.parametrize("change, match", [
+    (lambda im, m, p, s: (im[0], m, p, s), "images must be a"),
+    (lambda im, m, p, s: (im, m[:2], p, s), "masks must have the shape"),
+    (lambda im, m, p, s: (im, m, {}, s), "predictions must be a non-empty dict"),
+    (lambda im, m, p, s: (im, m, {"a": m[:2]}, s), r"predictions\['a'\] must have the shape"),
+    (lambda im, m, p, s: (im, m, {"a": 2 * m}, s), "probabilities in"),
+    (lambda im, m, p, s: (im, m, p, {"b": [1, 1, 1]}), "scores must only name"),
+    (lambda im, m, p, s: (im, m, p, {"a": [1, 1]}), "one number per image"),
+])
+def test_bad_inputs_are_named(data, change, match):
+    images, masks = data
+    args = change(images, masks, {"a": masks}, None)
+    with pytest.raises(ValueError, match=match):
+        plot.mask_grid(*args[:3], scores=args[3])
