@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from lossfns import REDUCTIONS
+from lossfns.gradcheck import numeric_grad as _lossfns_numeric_grad
 
 #: tolerance of every parity test (torch, scikit-learn, exact references): float64 agrees to ~1e-15.
 TOL = 1e-7
@@ -33,23 +34,9 @@ def assert_close(actual, expected, tol: float = TOL):
     np.testing.assert_allclose(actual, expected, rtol=tol, atol=tol)
 
 
-def numeric_grad(f, x, eps: float = 1e-6):
-    """Central finite differences of a scalar function `f` at array `x`, one coordinate at a time.
-
-    (f(x + eps e_i) − f(x − eps e_i)) / (2 eps): error O(eps²) where f is smooth, so tests keep
-    their points at least ~1e-3 away from kinks (|r| = δ, y·s = 1, …).
-    """
-    x = np.array(x, dtype=np.float64)
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        up = float(f(x))
-        x[i] = old - eps
-        down = float(f(x))
-        x[i] = old
-        g[i] = (up - down) / (2.0 * eps)
-    return g
+# Central finite differences, (f(x + eps e_i) − f(x − eps e_i)) / (2 eps): error O(eps²) where f
+# is smooth, so tests keep their points at least ~1e-3 away from kinks (|r| = δ, y·s = 1, …).
+numeric_grad = _lossfns_numeric_grad
 
 
 def check_numeric_grad(L, y_true, y_pred, reduction="mean", tol=FD_TOL, **hyper):
