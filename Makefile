@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # The execution cache only notices changes in a notebook's own code cells, so it is keyed on a
 # hash of the library, the quiz data and the pinned requirements as well.
-HASH = $(shell find lossfns -type f \( -name '*.py' -o -name '*.yml' \) | LC_ALL=C sort | xargs cat requirements.txt | sha256sum | cut -c1-16)
+HASH = $(shell find lossfns -type f \( -name '*.py' -o -name '*.yml' \) -not -path '*/__pycache__/*' | LC_ALL=C sort | xargs cat requirements.txt | sha256sum | cut -c1-16)
 JOBS ?= 2
 
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -47,7 +47,7 @@ FORCE:
 # No MPLBACKEND for the lessons' kernels: with Agg they would draw no figure into the pages.
 book: $(STAMP) _build/.cache-key
 	env -u MPLBACKEND $(BIN)/jupyter-book build . -W -n --keep-going
-	@$(PY) -m lossfns._buildinfo times _build
+	@$(PY) -m lossfns.course.buildinfo times _build
 	@echo "Book: file://$(CURDIR)/_build/html/index.html"
 
 # The browser and link tests need a fresh build: `browser` runs them, after `book` in `test`.
@@ -70,7 +70,7 @@ browser: $(STAMP)
 	$(PY) -m pytest -q tests/browser tests/test_links.py
 
 times: $(STAMP)
-	@$(PY) -m lossfns._buildinfo times _build
+	@$(PY) -m lossfns.course.buildinfo times _build
 
 # Not part of `make test`: timings, not checks. Writes the table of appendix/performance.md.
 bench: $(STAMP)
@@ -78,8 +78,8 @@ bench: $(STAMP)
 
 # Instructor kit: student edition (no solutions, no hidden checks, no outputs) + answer key.
 student: $(STAMP)
-	$(PY) -m lossfns.instructor student chapters _build/student
-	$(PY) -m lossfns.instructor answer-key _build/instructor
+	$(PY) -m lossfns.course.instructor student chapters _build/student
+	$(PY) -m lossfns.course.instructor answer-key _build/instructor
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters

@@ -29,7 +29,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._core import as_float_array, check_nonnegative, check_positive
+from .core import as_float_array, check_nonnegative, check_positive
 
 __all__ = ["numeric_grad", "check_grad"]
 

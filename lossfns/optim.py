@@ -26,7 +26,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from ._core import as_float_array, check_nonnegative, check_positive
+from .core import as_float_array, check_nonnegative, check_positive
 
 __all__ = ["Optimizer", "GD", "SGD", "Momentum", "Adam", "minimize", "minibatches", "History"]
 

@@ -1,7 +1,7 @@
 """Course structure read from the lessons (feeds the instructor guide) and build timings."""
 from pathlib import Path
 
-from lossfns import _buildinfo
+from lossfns.course import buildinfo as _buildinfo
 
 ROOT = Path(__file__).parents[1]
 

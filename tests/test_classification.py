@@ -1,4 +1,4 @@
-"""lossfns.classification against torch, scikit-learn, exact values and finite differences."""
+"""lossfns.losses.classification against torch, scikit-learn, exact values and finite differences."""
 from __future__ import annotations
 
 import math

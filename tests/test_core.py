@@ -1,4 +1,4 @@
-"""lossfns._core: the Loss type, reductions, the catalog and its table, and the input checks."""
+"""lossfns.core: the Loss type, reductions, the catalog and its table, and the input checks."""
 from __future__ import annotations
 
 import re
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import lossfns
-from lossfns import _core
-from lossfns._core import (KernelOut, Loss, as_float_array, check_choice, check_class_indices,
+from lossfns import core as _core
+from lossfns.core import (KernelOut, Loss, as_float_array, check_choice, check_class_indices,
                            check_in_range, check_labels_in, check_nonnegative,
                            check_open_interval, check_pair, check_positive, check_probabilities)
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from lossfns.data import (DATASETS, Split, blobs, imbalanced_binary, linear_with_outliers,
+from lossfns.course.data import (DATASETS, Split, blobs, imbalanced_binary, linear_with_outliers,
                           load_split)
 
 pytestmark = pytest.mark.filterwarnings("error")

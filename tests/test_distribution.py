@@ -1,4 +1,4 @@
-"""lossfns.distribution: KL divergence against torch, finite differences, edge cases, bad input."""
+"""lossfns.losses.distribution: KL divergence against torch, finite differences, edge cases, bad input."""
 from __future__ import annotations
 
 import re
@@ -9,8 +9,8 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lossfns import _core
-from lossfns.distribution import SUM_TOLERANCE, kl_divergence
+from lossfns import core as _core
+from lossfns.losses.distribution import SUM_TOLERANCE, kl_divergence
 
 from conftest import FD_TOL, assert_close, numeric_grad, t64
 

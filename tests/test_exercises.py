@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from lossfns import exercises
-from lossfns.exercises import check
+from lossfns.course import exercises
+from lossfns.course.exercises import check
 
 
 NAMES = exercises.available()

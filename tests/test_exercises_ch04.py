@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from lossfns.exercises import ch04, check
+from lossfns.course.exercises import ch04, check
 from lossfns.optim import Adam, SGD
 
 from conftest import numeric_grad, torch

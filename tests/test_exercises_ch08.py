@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from lossfns.exercises import ch08, check
+from lossfns.course.exercises import ch08, check
 
 from conftest import torch
 

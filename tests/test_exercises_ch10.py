@@ -4,7 +4,7 @@ import pytest
 from sklearn.metrics import f1_score
 
 import lossfns
-from lossfns.exercises import ch10, check, get
+from lossfns.course.exercises import ch10, check, get
 
 from conftest import TOL, assert_close, torch
 

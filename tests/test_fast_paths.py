@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 import lossfns
-from lossfns import _core
-from lossfns._core import as_float_array
+from lossfns import core as _core
+from lossfns.core import as_float_array
 
 FAST = [("mse", {}), ("mae", {}), ("huber", {}), ("huber", {"delta": 0.3}), ("huber", {"delta": 30.0})]
 

@@ -1,4 +1,4 @@
-"""lossfns.classification.focal_loss: torchvision's formula, BCE special case, extremes, bad input."""
+"""lossfns.losses.classification.focal_loss: torchvision's formula, BCE special case, extremes, bad input."""
 from __future__ import annotations
 
 import re
@@ -10,9 +10,9 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lossfns import _core
+from lossfns import core as _core
 from lossfns.activations import softplus
-from lossfns.classification import binary_cross_entropy_with_logits, focal_loss
+from lossfns.losses.classification import binary_cross_entropy_with_logits, focal_loss
 
 from conftest import FD_TOL, assert_close, numeric_grad, t64
 

@@ -2,7 +2,7 @@
 import pytest
 
 import lossfns
-from lossfns import glossary
+from lossfns.course import glossary
 
 
 def test_at_least_thirty_terms_plus_every_loss():

@@ -3,7 +3,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from lossfns import instructor, quiz
+from lossfns.course import instructor, quiz
 
 ROOT = Path(__file__).parents[1]
 

@@ -1,4 +1,4 @@
-"""lossfns.margin: the 0-1 loss and its surrogates as functions of the margin m = y·f(x)."""
+"""lossfns.course.margin: the 0-1 loss and its surrogates as functions of the margin m = y·f(x)."""
 from __future__ import annotations
 
 import math
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lossfns
-from lossfns import margin
+from lossfns.course import margin
 
 from conftest import assert_close, t64
 

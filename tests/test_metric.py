@@ -1,4 +1,4 @@
-"""lossfns.metric: contrastive, triplet and margin ranking losses (several prediction inputs)."""
+"""lossfns.losses.metric: contrastive, triplet and margin ranking losses (several prediction inputs)."""
 from __future__ import annotations
 
 import re
@@ -10,8 +10,8 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lossfns import _core
-from lossfns.metric import contrastive_loss, margin_ranking_loss, triplet_loss
+from lossfns import core as _core
+from lossfns.losses.metric import contrastive_loss, margin_ranking_loss, triplet_loss
 
 from conftest import FD_TOL, TOL, assert_close, numeric_grad, t64
 

@@ -1,4 +1,4 @@
-"""Tests for lossfns.models: closed forms, scikit-learn parity, the estimator API, bad input."""
+"""Tests for lossfns.sklearn: closed forms, scikit-learn parity, the estimator API, bad input."""
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -12,7 +12,7 @@ from sklearn.svm import LinearSVC
 
 import lossfns
 from lossfns.activations import sigmoid
-from lossfns.models import LinearClassifier, LinearRegressor
+from lossfns.sklearn import LinearClassifier, LinearRegressor
 from lossfns.optim import GD, Adam
 
 

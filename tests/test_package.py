@@ -17,3 +17,30 @@ def test_all_names_exist_and_losses_are_registered():
         assert hasattr(lossfns, name), name
     exported = {n for n in lossfns.__all__ if isinstance(getattr(lossfns, n), lossfns.Loss)}
     assert exported == {L.name for L in lossfns.catalog()}
+
+
+def test_layout_separates_library_and_course():
+    """The library needs NumPy only; the course lives in lossfns.course."""
+    import importlib
+    for name in ("core", "losses.regression", "losses.classification", "activations", "optim",
+                 "gradcheck", "seeding"):
+        importlib.import_module(f"lossfns.{name}")
+    for name in ("quiz", "exercises", "instructor", "glossary", "plot", "data", "lang"):
+        assert importlib.import_module(f"lossfns.course.{name}").__name__ == f"lossfns.course.{name}"
+
+
+def test_old_module_paths_are_the_moved_modules():
+    """Notebooks saved against the flat layout (`import lossfns.plot`) keep running."""
+    import importlib
+    for old, new in lossfns.MOVED.items():
+        assert importlib.import_module(f"lossfns.{old}") is importlib.import_module(f"lossfns.{new}")
+        assert getattr(lossfns, old) is importlib.import_module(f"lossfns.{new}")
+    from lossfns.plot import use_style
+    from lossfns.course.plot import use_style as new_style
+    assert use_style is new_style
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    import pytest
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        lossfns.nonsense  # noqa: B018

@@ -13,10 +13,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from lossfns import plot  # noqa: E402
+from lossfns.course import plot  # noqa: E402
 from lossfns.optim import GD, minimize  # noqa: E402
-from lossfns.shapes import shapes_dataset  # noqa: E402
-from lossfns.train import History  # noqa: E402
+from lossfns.course.shapes import shapes_dataset  # noqa: E402
+from lossfns.torch.train import History  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -109,7 +109,7 @@ def test_training_curves_from_dict_and_without_validation():
 
 def test_training_curves_with_a_real_fit():
     torch = pytest.importorskip("torch")
-    from lossfns.train import fit, make_loader
+    from lossfns.torch.train import fit, make_loader
 
     torch.manual_seed(0)
     X = np.linspace(-1, 1, 32)[:, None]
@@ -143,7 +143,7 @@ def test_decision_boundary_scores_torch_and_labels_of_any_value():
     ax = plot.decision_boundary(lambda Z: np.sign(Z[:, 0]).astype(int) | 1, X, hinge_y)
     assert _labelled(ax) == ["class -1", "class 1"]
     torch = pytest.importorskip("torch")
-    from lossfns.train import predict
+    from lossfns.torch.train import predict
 
     model = torch.nn.Linear(2, 3)
     ax3 = plot.decision_boundary(lambda Z: predict(model, Z), X, y, resolution=30)
@@ -201,7 +201,7 @@ def test_existing_loss_curves_still_draw():
 
 
 # --------------------------------------------------------------------------------------
-# Tests for lossfns.plot.descent_curves (loss against the step for optimizer runs).
+# Tests for lossfns.course.plot.descent_curves (loss against the step for optimizer runs).
 # --------------------------------------------------------------------------------------
 def _bowl_and_grad(x):
     return float(x @ x) + 1.0, 2 * x
@@ -264,7 +264,7 @@ def test_bad_inputs_name_the_argument(kwargs, match):
 
 
 # --------------------------------------------------------------------------------------
-# Tests for lossfns.plot.embedding: 2-D embeddings coloured by class.
+# Tests for lossfns.course.plot.embedding: 2-D embeddings coloured by class.
 # --------------------------------------------------------------------------------------
 def test_one_colour_and_legend_entry_per_class():
     rng = np.random.default_rng(0)
@@ -301,7 +301,7 @@ def test_bad_input_is_named(Z, y, kwargs, match):
 
 
 # --------------------------------------------------------------------------------------
-# Tests for lossfns.plot.mask_grid (images, true masks and predicted masks side by side).
+# Tests for lossfns.course.plot.mask_grid (images, true masks and predicted masks side by side).
 # --------------------------------------------------------------------------------------
 @pytest.fixture
 def data():

@@ -4,7 +4,7 @@ import copy
 import pytest
 
 import lossfns
-from lossfns import quiz
+from lossfns.course import quiz
 
 
 ALL = quiz.chapters()

@@ -1,4 +1,4 @@
-"""lossfns.regression against torch, scikit-learn, exact references and finite differences."""
+"""lossfns.losses.regression against torch, scikit-learn, exact references and finite differences."""
 from __future__ import annotations
 
 import decimal

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from lossfns import quiz
+from lossfns.course import quiz
 
 SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
 S000, S001 = "000_684796d5e243db14.txt", "001_de3242bbe8c04137.txt"

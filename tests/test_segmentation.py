@@ -1,4 +1,4 @@
-"""lossfns.segmentation: soft Dice loss and the Dice / IoU metrics."""
+"""lossfns.losses.segmentation: soft Dice loss and the Dice / IoU metrics."""
 from __future__ import annotations
 
 import re
@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import f1_score, jaccard_score
 
-from lossfns import _core
-from lossfns.segmentation import dice_coefficient, dice_loss, iou
+from lossfns import core as _core
+from lossfns.losses.segmentation import dice_coefficient, dice_loss, iou
 
 from conftest import FD_TOL, assert_close, numeric_grad, t64
 

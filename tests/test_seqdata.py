@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from lossfns import ctc_greedy_decode, ctc_loss
-from lossfns.seqdata import (SILENCE, TEXT_ALPHABET, CTCData, ctc_sequences, encode_text,
+from lossfns.course.seqdata import (SILENCE, TEXT_ALPHABET, CTCData, ctc_sequences, encode_text,
                              text_corpus)
 
 pytestmark = pytest.mark.filterwarnings("error")

@@ -11,8 +11,8 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lossfns._core import catalog
-from lossfns.sequence import (ctc_alignment_lattice, ctc_greedy_decode, ctc_loss, edit_distance,
+from lossfns.core import catalog
+from lossfns.losses.sequence import (ctc_alignment_lattice, ctc_greedy_decode, ctc_loss, edit_distance,
                               label_error_rate)
 
 TOL = 1e-7

@@ -1,8 +1,8 @@
-"""lossfns.shapes: the synthetic segmentation data (discs and squares in noisy images)."""
+"""lossfns.course.shapes: the synthetic segmentation data (discs and squares in noisy images)."""
 import numpy as np
 import pytest
 
-from lossfns.shapes import KINDS, Shapes, shapes_dataset
+from lossfns.course.shapes import KINDS, Shapes, shapes_dataset
 
 
 def test_shapes_dtypes_and_binary_masks():

@@ -9,9 +9,9 @@ import pytest
 import torch
 
 import lossfns.torch as LT
-from lossfns.classification import focal_loss
-from lossfns.metric import contrastive_loss
-from lossfns.segmentation import dice_loss
+from lossfns.losses.classification import focal_loss
+from lossfns.losses.metric import contrastive_loss
+from lossfns.losses.segmentation import dice_loss
 
 from conftest import assert_close, t64
 

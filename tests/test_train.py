@@ -10,7 +10,7 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("tqdm")
 
-from lossfns.train import History, accuracy, evaluate, fit, make_loader, predict  # noqa: E402
+from lossfns.torch.train import History, accuracy, evaluate, fit, make_loader, predict  # noqa: E402
 
 # Every warning is an error here: the book build fails on any warning a lesson prints.
 pytestmark = pytest.mark.filterwarnings("error")
@@ -124,7 +124,7 @@ def test_in_a_notebook_the_bar_is_one_display_updated_in_place(monkeypatch, caps
     pytest.importorskip("IPython")
     import IPython.display
 
-    from lossfns import train as train_module
+    from lossfns.torch import train as train_module
 
     shown = []
 

@@ -115,7 +115,7 @@ def _norm(text: str) -> str:
 
 def _choice_items():
     """Single-answer items of chapter 1's bank, in jupyterquiz's form, with the bank's answer."""
-    from lossfns import quiz
+    from lossfns.course import quiz
 
     items = quiz.load(CHAPTER1_STEM)
     rendered = quiz.to_jupyterquiz(items, "en")

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._core import _scalar, check_nonnegative, check_open_interval, check_positive
+from ..core import _scalar, check_nonnegative, check_open_interval, check_positive
 
 #: The scikit-learn data sets `load_split` knows, and the task of each.
 DATASETS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Case, exercise
-from ..segmentation import dice_loss
+from ...losses.segmentation import dice_loss
 
 CHAPTER = "07_segmentation"
 

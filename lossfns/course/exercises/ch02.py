@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Case, exercise
-from ..regression import huber, quantile
+from ...losses.regression import huber, quantile
 
 CHAPTER = "02_regression_losses"
 

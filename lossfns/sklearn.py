@@ -33,9 +33,9 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from . import classification as _classification  # noqa: F401  (registers the losses)
-from . import regression as _regression  # noqa: F401
-from ._core import Loss, _REGISTRY, catalog, check_nonnegative
+from .losses import classification as _classification  # noqa: F401  (registers the losses)
+from .losses import regression as _regression  # noqa: F401
+from .core import Loss, _REGISTRY, catalog, check_nonnegative
 from .activations import sigmoid, softmax
 from .optim import GD, SGD, Adam, Momentum, Optimizer, minibatches, minimize
 

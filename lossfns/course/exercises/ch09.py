@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import Case, exercise
-from ..classification import nll_loss
-from ..sequence import ctc_loss
+from ...losses.classification import nll_loss
+from ...losses.sequence import ctc_loss
 
 CHAPTER = "09_sequences"
 

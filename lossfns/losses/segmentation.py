@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import (REDUCTIONS, KernelOut, check_choice, check_labels_in, check_nonnegative,
+from ..core import (REDUCTIONS, KernelOut, check_choice, check_labels_in, check_nonnegative,
                     check_pair, check_probabilities, loss)
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import (KernelOut, as_float_array, check_choice, check_class_indices, check_labels_in,
+from ..core import (KernelOut, as_float_array, check_choice, check_class_indices, check_labels_in,
                     check_nonnegative, check_pair, check_positive, check_probabilities, loss,
                     sum_blocks, _scalar)
-from .activations import log_softmax, sigmoid, softplus
+from ..activations import log_softmax, sigmoid, softplus
 
 #: torch clamps each log in BCE at −100, so that p = 0 or 1 gives a large finite loss.
 LOG_CLAMP = -100.0

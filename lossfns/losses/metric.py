@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import (as_float_array, check_labels_in, check_nonnegative, check_pair, check_positive,
+from ..core import (as_float_array, check_labels_in, check_nonnegative, check_pair, check_positive,
                     check_same_shape, loss)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Case, exercise
-from ..classification import binary_cross_entropy_with_logits, cross_entropy
+from ...losses.classification import binary_cross_entropy_with_logits, cross_entropy
 
 CHAPTER = "03_classification_losses"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import as_float_array, check_probabilities, check_same_shape, loss
+from ..core import as_float_array, check_probabilities, check_same_shape, loss
 
 #: How far a distribution's sum may be from 1 and still count as a distribution.
 SUM_TOLERANCE = 1e-6

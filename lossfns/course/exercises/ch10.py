@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Case, exercise
-from ..regression import huber
+from ...losses.regression import huber
 
 CHAPTER = "10_choosing_a_loss"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import Case, exercise
-from ..gradcheck import numeric_grad
-from ..regression import mse
+from ...gradcheck import numeric_grad
+from ...losses.regression import mse
 
 CHAPTER = "04_gradient_descent"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Case, exercise
-from ..activations import log_softmax
+from ...activations import log_softmax
 
 CHAPTER = "06_distributions_and_imbalance"
 

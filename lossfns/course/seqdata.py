@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._core import check_nonnegative
+from ..core import check_nonnegative
 
 #: Index of silence in `CTCData.frame_labels`; CTC's blank takes the same index in the lessons.
 SILENCE = 0

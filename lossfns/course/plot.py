@@ -274,7 +274,7 @@ def calibration(y_true, y_prob, n_bins=10, *, label="model", strategy="uniform",
     import matplotlib.pyplot as plt
     from sklearn.calibration import calibration_curve
 
-    from ._core import as_float_array, check_labels_in, check_probabilities, check_same_shape
+    from ..core import as_float_array, check_labels_in, check_probabilities, check_same_shape
 
     t = as_float_array(y_true, "y_true").reshape(-1)
     p = as_float_array(y_prob, "y_prob").reshape(-1)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .seeding import seed_everything
+from ..seeding import seed_everything
 
 #: Seconds between two redraws of the progress bar: few redraws keep notebook output short.
 PROGRESS_MININTERVAL = 0.5

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from ._core import catalog, check_choice
+from ..core import catalog, check_choice
 
 FIELDS = ("en", "zh", "zh_hant", "definition")
 
@@ -17,7 +17,7 @@ FIELDS = ("en", "zh", "zh_hant", "definition")
 def _extra_terms() -> tuple:
     import yaml
 
-    text = (resources.files("lossfns") / "glossary.yml").read_text(encoding="utf-8")
+    text = (resources.files("lossfns.course") / "glossary.yml").read_text(encoding="utf-8")
     items = yaml.safe_load(text)
     for k, it in enumerate(items):
         missing = [f for f in FIELDS if not str(it.get(f, "")).strip()]

@@ -45,7 +45,7 @@ _UI = {
 # --------------------------------------------------------------------------------------------
 def chapters() -> list[str]:
     """The chapter stems that have a quiz file, sorted."""
-    folder = resources.files("lossfns") / "quizzes"
+    folder = resources.files("lossfns.course") / "quizzes"
     return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".yml"))
 
 
@@ -53,7 +53,7 @@ def chapters() -> list[str]:
 def _load_raw(chapter: str):
     import yaml
 
-    path = resources.files("lossfns") / "quizzes" / f"{chapter}.yml"
+    path = resources.files("lossfns.course") / "quizzes" / f"{chapter}.yml"
     if not path.is_file():
         raise ValueError(f"chapter must be one of {chapters()}; got {chapter!r}")
     return yaml.safe_load(path.read_text(encoding="utf-8"))

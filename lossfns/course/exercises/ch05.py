@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Case, exercise
-from ..classification import cross_entropy
+from ...losses.classification import cross_entropy
 
 CHAPTER = "05_training_loop"
 

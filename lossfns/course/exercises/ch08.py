@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Case, exercise
-from ..metric import contrastive_loss, triplet_loss
+from ...losses.metric import contrastive_loss, triplet_loss
 
 CHAPTER = "08_metric_learning_and_ranking"
 

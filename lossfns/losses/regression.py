@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import check_open_interval, check_pair, check_positive, loss, sum_blocks
+from ..core import check_open_interval, check_pair, check_positive, loss, sum_blocks
 
 _LOG2 = np.log(2.0)
 

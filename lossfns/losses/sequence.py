@@ -22,7 +22,7 @@ import operator
 
 import numpy as np
 
-from ._core import KernelOut, _position, as_float_array, loss
+from ..core import KernelOut, _position, as_float_array, loss
 
 NEG_INF = -np.inf  # log 0: a state that cannot be reached
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Case, exercise
-from ..regression import mse
+from ...losses.regression import mse
 
 CHAPTER = "01_what_is_a_loss"
 

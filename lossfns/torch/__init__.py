@@ -15,8 +15,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import _core
-from ._core import REDUCTIONS, check_choice, check_nonnegative, check_positive
+from .. import core as _core
+from ..core import REDUCTIONS, check_choice, check_nonnegative, check_positive
 
 __all__ = ["focal_loss", "dice_loss", "contrastive_loss"]
 

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._core import as_float_array, check_nonnegative
+from ..core import as_float_array, check_nonnegative
 
 __all__ = ["Pairs", "Triplets", "RankingData", "sample_pairs", "sample_triplets", "knn_accuracy",
            "ranking_data", "ranking_pairs", "pairwise_accuracy"]
