@@ -76,10 +76,13 @@ class _MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         old = spec.name.split(".", 1)[1]
         first, _, tail = old.partition(".")
         new = f"{__name__}.{MOVED[first]}" + (f".{tail}" if tail else "")
-        return importlib.import_module(new)
+        module = importlib.import_module(new)
+        spec.loader_state = module.__spec__  # the import machinery overwrites __spec__ next
+        return module
 
     def exec_module(self, module):
-        pass  # already executed under its new name
+        # already executed under its new name: give it back its own spec (relative imports)
+        module.__spec__ = module.__spec__.loader_state
 
 
 if not any(isinstance(f, _MovedModuleFinder) for f in sys.meta_path):

@@ -1,50 +1,52 @@
-"""Chapter 10's exercise references equal scikit-learn's F1 and PyTorch's smooth L1 loss."""
+"""Chapter 10's exercise references agree with the formulas, torch and scikit-learn."""
 import numpy as np
 import pytest
-from sklearn.metrics import f1_score
 
-import lossfns
-from lossfns.course.exercises import ch10, check, get
+from lossfns.course.exercises import ch10, check
 
-from conftest import TOL, assert_close, torch
+from conftest import torch
 
 pytestmark = pytest.mark.filterwarnings("error")
 
 
-@pytest.mark.parametrize("k", range(len(ch10._f1_cases())))
-def test_f1_equals_sklearn_and_dice_on_every_case(k):
-    y_true, y_pred = ch10._f1_cases()[k].args
-    ours = ch10.f1_from_labels(y_true, y_pred)
-    assert isinstance(ours, float)
-    assert_close(ours, f1_score(y_true, y_pred, zero_division=1.0))
-    assert_close(ours, lossfns.dice_coefficient(y_true, y_pred))     # F1 = Dice of the labels
+def test_contrastive_pair_is_the_formula():
+    rng = np.random.default_rng(0)
+    y, d = rng.integers(0, 2, 50), rng.uniform(0, 2, 50)
+    for m in (0.5, 1.0, 1.7):
+        expected = y * d**2 + (1 - y) * np.maximum(m - d, 0) ** 2
+        np.testing.assert_allclose(ch10.contrastive_pair(y, d, margin=m), expected, rtol=1e-12)
+    assert ch10.contrastive_pair(0, 0.0) == 1.0 and ch10.contrastive_pair(0, 1.0) == 0.0
+    # Hadsell et al.'s ½ is caught
+    assert not check("contrastive_pair", lambda y, d, margin=1.0: 0.5 * (
+        y * d**2 + (1 - y) * np.maximum(margin - d, 0) ** 2))
 
 
-def test_f1_is_blind_to_true_negatives_unlike_accuracy():
-    y_true, y_pred = np.array([1, 1, 0, 0]), np.array([1, 0, 1, 0])
-    padded_true, padded_pred = np.r_[y_true, np.zeros(96)], np.r_[y_pred, np.zeros(96)]
-    assert ch10.f1_from_labels(y_true, y_pred) == ch10.f1_from_labels(padded_true, padded_pred)
-    assert np.mean(y_true == y_pred) == 0.5 and np.mean(padded_true == padded_pred) == 0.98
+@pytest.mark.skipif(torch is None, reason="needs torch")
+def test_triplet_batch_loss_equals_torch_without_eps():
+    import torch.nn.functional as F
+
+    rng = np.random.default_rng(1)
+    a, p, n = (rng.normal(size=(20, 5)) for _ in range(3))
+    for m in (0.3, 1.0):
+        expected = F.triplet_margin_loss(*(torch.tensor(x) for x in (a, p, n)), margin=m, eps=0.0)
+        assert ch10.triplet_batch_loss(a, p, n, margin=m) == pytest.approx(expected.item(),
+                                                                          rel=1e-12)
+    # squared distances (a common slip) are caught
+    assert not check("triplet_batch_loss", lambda a, p, n, margin=1.0: np.mean(np.maximum(
+        ((a - p) ** 2).sum(1) - ((a - n) ** 2).sum(1) + margin, 0)))
 
 
-def test_f1_wrong_conventions_are_caught():
-    sklearn_default = lambda t, p: float(f1_score(t, p, zero_division=0.0))  # noqa: E731
-    assert not check("f1_from_labels", sklearn_default)       # the "no positives" case differs
-    accuracy = lambda t, p: float(np.mean(np.asarray(t) == np.asarray(p)))  # noqa: E731
-    assert not check("f1_from_labels", accuracy)
+def test_kmeans_inertia_equals_sklearn_at_convergence():
+    from sklearn.cluster import KMeans
 
-
-@pytest.mark.parametrize("k", range(len(ch10._smooth_l1_cases())))
-def test_smooth_l1_equals_torch_on_every_case(k):
-    y_true, y_pred, beta = ch10._smooth_l1_cases()[k].args
-    expected = torch.nn.functional.smooth_l1_loss(
-        torch.as_tensor(y_pred, dtype=torch.float64), torch.as_tensor(y_true, dtype=torch.float64),
-        beta=beta).item()
-    assert_close(ch10.smooth_l1_via_huber(y_true, y_pred, beta), expected, tol=TOL)
-
-
-def test_smooth_l1_common_mistakes_are_caught():
-    plain_huber = lambda t, p, beta: lossfns.huber(t, p, delta=beta)  # noqa: E731
-    assert not check("smooth_l1_via_huber", plain_huber)      # forgot to divide by β
-    assert check("smooth_l1_via_huber", lambda t, p, beta: lossfns.huber(p, t, delta=beta) / beta)
-    assert get("smooth_l1_via_huber").chapter == "10_choosing_a_loss"
+    rng = np.random.default_rng(2)
+    X = np.vstack([rng.normal(c, 0.5, size=(30, 2)) for c in (0.0, 3.0, 6.0)])
+    km = KMeans(3, init=X[[0, 30, 60]], n_init=1, algorithm="lloyd").fit(X)
+    assert ch10.kmeans_inertia(X, km.cluster_centers_) == pytest.approx(km.inertia_, rel=1e-10)
+    # brute force, point by point
+    C = X[:4]
+    brute = sum(min(float(((x - c) ** 2).sum()) for c in C) for x in X)
+    assert ch10.kmeans_inertia(X, C) == pytest.approx(brute, rel=1e-12)
+    # the mean instead of the sum is caught
+    assert not check("kmeans_inertia", lambda X, C: float(
+        ((X[:, None] - C[None]) ** 2).sum(2).min(1).mean()))

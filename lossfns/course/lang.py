@@ -8,6 +8,8 @@ tables and figure labels follow it.
 'loss'
 """
 import os
+from functools import lru_cache
+from pathlib import Path
 
 LANGS = ("en", "zh-cn", "zh-tw")
 ENV = "LOSSFNS_LANG"
@@ -21,10 +23,35 @@ def current() -> str:
     return value
 
 
+#: reviewed exceptions to OpenCC for this book's terms (链式法则 → 連鎖律, 参数 → 參數, …)
+OVERRIDES_FILE = Path(__file__).with_name("zh_tw_overrides.yml")
+# Private-use characters: OpenCC passes them through untouched.
+_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"
+
+
+@lru_cache(maxsize=1)
+def overrides() -> tuple[tuple[str, str], ...]:
+    """(Simplified, Traditional) pairs of the override list, longest first."""
+    import yaml
+    items = yaml.safe_load(OVERRIDES_FILE.read_text(encoding="utf-8"))["overrides"]
+    pairs = [(item["zh_hans"], item["zh_hant"]) for item in items]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
 def to_traditional(text: str) -> str:
-    """Simplified → Traditional Chinese (Taiwan phrasing, OpenCC ``s2twp``)."""
+    """Simplified → Traditional Chinese: OpenCC ``s2twp`` (Taiwan phrasing), except for the
+    terms of ``zh_tw_overrides.yml``, which are set aside before the conversion and put back
+    in their reviewed Traditional form after it."""
     from . import _opencc
-    return _opencc.convert(text)
+    kept = []
+    for simplified, traditional in overrides():
+        if simplified in text:
+            text = text.replace(simplified, f"{_MARK_OPEN}{len(kept)}{_MARK_CLOSE}")
+            kept.append(traditional)
+    text = _opencc.convert(text)
+    for i, traditional in enumerate(kept):
+        text = text.replace(f"{_MARK_OPEN}{i}{_MARK_CLOSE}", traditional)
+    return text
 
 
 def t(en: str, zh: str) -> str:
@@ -33,3 +60,30 @@ def t(en: str, zh: str) -> str:
     if lang == "en":
         return en
     return zh if lang == "zh-cn" else to_traditional(zh)
+
+
+#: fonts with Chinese glyphs, in order of preference (Debian: fonts-noto-cjk, fonts-wqy-microhei)
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK TC", "Source Han Sans SC", "Source Han Sans TC",
+             "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Microsoft YaHei", "Microsoft JhengHei",
+             "PingFang SC", "PingFang TC", "Heiti SC", "SimHei", "Arial Unicode MS")
+NO_CJK_FONT = ("No Chinese font found for matplotlib: Chinese text in figures will show as empty "
+               "boxes. Install one (Debian/Ubuntu: apt-get install fonts-noto-cjk or "
+               "fonts-wqy-microhei), then restart the kernel.")
+
+
+def use_cjk_font() -> str | None:
+    """Make matplotlib draw Chinese: put the first installed CJK font first in the sans-serif
+    list and draw the minus sign as ASCII '-' (CJK fonts lack U+2212). Returns the font's name,
+    or None after printing one line that says what to install."""
+    import matplotlib as mpl
+    from matplotlib import font_manager
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in installed:
+            rest = [f for f in mpl.rcParams["font.sans-serif"] if f != name]
+            mpl.rcParams["font.sans-serif"] = [name] + rest
+            mpl.rcParams["font.family"] = "sans-serif"
+            mpl.rcParams["axes.unicode_minus"] = False
+            return name
+    print(NO_CJK_FONT)
+    return None

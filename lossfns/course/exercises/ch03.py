@@ -6,7 +6,7 @@ import numpy as np
 from . import Case, exercise
 from ...losses.classification import binary_cross_entropy_with_logits, cross_entropy
 
-CHAPTER = "03_classification_losses"
+CHAPTER = "03_binary_classification"
 
 #: Logits far beyond where exp overflows (e^1000 > 1.8e308): a naive sigmoid-then-log breaks here.
 HUGE_LOGIT = 1e3

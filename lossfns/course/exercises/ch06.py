@@ -1,91 +1,118 @@
-"""Exercises of chapter 6, Distributions and imbalance: KL divergence and focal loss."""
+"""Exercises of chapter 6, Gradient descent (梯度下降)."""
 from __future__ import annotations
 
 import numpy as np
 
 from . import Case, exercise
-from ...activations import log_softmax
+from ...gradcheck import numeric_grad
+from ...losses.regression import mse
 
-CHAPTER = "06_distributions_and_imbalance"
+CHAPTER = "06_gradient_descent"
 
 
-def _kl_cases():
+# --------------------------------------------------------------------------------------------
+# A finite-difference gradient
+# --------------------------------------------------------------------------------------------
+def _line_mse(theta):
+    """The MSE of ŷ = w·x + b on three points, as a function of θ = (w, b)."""
+    x, y = np.array([1.0, 2.0, 4.0]), np.array([2.0, 7.0, 11.0])
+    return mse(y, theta[0] * x + theta[1])
+
+
+def _sum_sin(z):
+    return float(np.sum(np.sin(z)))
+
+
+def _cubic(z):
+    return float(np.sum(z ** 3))
+
+
+def _flat_in_x1(z):
+    """Depends on z[0] only: the second component of its gradient is exactly 0."""
+    return float(z[0] ** 2 + 3.0)
+
+
+def _numeric_gradient_cases():
+    rng = np.random.default_rng(4)
+    return [
+        Case((_line_mse, np.array([0.5, 1.0])), label="MSE of a line, θ = (w, b)"),
+        Case((_sum_sin, rng.normal(size=(2, 3))), label="x is a 2×3 matrix"),
+        Case((_flat_in_x1, np.array([1.5, -2.0])), label="a zero component"),
+        Case((_cubic, np.array([2.0])), {"eps": 1e-3},
+             label="eps = 1e-3: central, not forward, differences"),
+        Case((_line_mse, np.array([-3.0, 10.0])), {"eps": 1e-5}, label="another point and eps"),
+    ]
+
+
+@exercise(name="numeric_gradient", chapter=CHAPTER, title="A finite-difference gradient",
+          cases=_numeric_gradient_cases,
+          hint="For each index i of x (np.ndindex(x.shape) visits every one), evaluate f at a copy "
+               "of x with x[i] + eps and with x[i] − eps; the i-th component is "
+               "(f(x + eps e_i) − f(x − eps e_i)) / (2 eps). Return an array shaped like x.")
+def numeric_gradient(f, x, eps=1e-6):
+    """The gradient of the scalar function f at x by central differences, shaped like x."""
+    return numeric_grad(f, x, eps)
+
+
+# --------------------------------------------------------------------------------------------
+# One momentum step (torch.optim.SGD with momentum)
+# --------------------------------------------------------------------------------------------
+def _momentum_cases():
+    rng = np.random.default_rng(5)
+    return [
+        Case((np.array([1.0, -2.0]), np.array([0.5, 0.5]), None, 0.1, 0.9),
+             label="first step: no buffer yet (buf=None)"),
+        Case((np.array([1.0, -2.0]), np.array([0.5, 0.5]), np.array([1.0, -1.0]), 0.1, 0.9),
+             label="a later step"),
+        Case((np.array([0.3, 0.7]), np.zeros(2), np.array([2.0, -1.0]), 0.5, 0.9),
+             label="zero gradient: the buffer still moves θ (it coasts)"),
+        Case((np.array([4.0]), np.array([-2.0]), np.array([3.0]), 0.25, 0.0),
+             label="momentum 0: plain gradient descent"),
+        Case((rng.normal(size=(3, 2)), rng.normal(size=(3, 2)), rng.normal(size=(3, 2)), 0.01, 0.99),
+             label="a 3×2 weight matrix, momentum 0.99"),
+    ]
+
+
+@exercise(name="momentum_step", chapter=CHAPTER, title="One step of gradient descent with momentum",
+          cases=_momentum_cases,
+          hint="On the first step (buf is None) the buffer starts at the gradient: buf = g. "
+               "Afterwards buf = momentum · buf + g. Then θ − lr · buf. Return (new θ, new buf) "
+               "and do not change the inputs (buf * momentum makes a new array; buf *= … would not).")
+def momentum_step(theta, g, buf, lr, momentum):
+    """θ and the momentum buffer after one heavy-ball step, as torch.optim.SGD(momentum=μ) does."""
+    buf = np.array(g, dtype=float) if buf is None else momentum * buf + g
+    return theta - lr * buf, buf
+
+
+# --------------------------------------------------------------------------------------------
+# One Adam step (torch.optim.Adam)
+# --------------------------------------------------------------------------------------------
+def _adam_cases():
     rng = np.random.default_rng(6)
-    rows = rng.dirichlet(np.ones(5), size=(2, 4))          # two batches of 4 distributions
+    z = np.zeros(3)
     return [
-        Case((np.array([0.5, 0.4, 0.1]), np.array([0.1, 0.3, 0.6])), label="two distributions"),
-        Case((np.array([0.1, 0.3, 0.6]), np.array([0.5, 0.4, 0.1])),
-             label="the same two, swapped: KL is not symmetric"),
-        Case((np.array([0.2, 0.3, 0.5]), np.array([0.2, 0.3, 0.5])), label="q = p: exactly 0"),
-        Case((np.array([0.0, 0.25, 0.75]), np.array([0.5, 0.25, 0.25])),
-             label="p_c = 0: the term 0·log 0 counts 0"),
-        Case((np.array([0.5, 0.5, 0.0]), np.array([1.0, 0.0, 0.0])),
-             label="q_c = 0 < p_c: infinite"),
-        Case((rows[0], rows[1]), label="4 distributions, one per row: one value per row"),
-        Case((np.array([[1.0, 0.0], [0.5, 0.5]]), np.array([[0.9, 0.1], [0.5, 0.5]])),
-             label="a one-hot row and a uniform row"),
+        Case((np.array([1.0, 1.0, 1.0]), np.array([100.0, -0.01, 3.0]), z, z, 1),
+             {"lr": 0.1}, label="first step (t = 1): each coordinate moves by about lr"),
+        Case((np.array([0.5, -0.5]), np.array([0.2, -0.4]), np.array([0.1, -0.3]),
+              np.array([0.02, 0.1]), 10), label="step 10, default hyper-parameters"),
+        Case((np.array([2.0, -1.0]), np.zeros(2), np.zeros(2), np.zeros(2), 1),
+             label="zero gradient at the first step: no move (0 / (0 + eps))"),
+        Case((np.array([1.0]), np.array([1e-10]), np.zeros(1), np.zeros(1), 1),
+             label="a gradient of 1e-10: eps is no longer negligible"),
+        Case((rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), rng.normal(size=(2, 3)),
+              rng.uniform(0.1, 1.0, size=(2, 3)), 1000), {"lr": 0.01, "betas": (0.8, 0.99)},
+             label="a 2×3 matrix at step 1000, other betas"),
     ]
 
 
-@exercise(name="kl_discrete", chapter=CHAPTER,
-          title="KL divergence of discrete distributions", cases=_kl_cases,
-          hint="Sum p·log(p/q) over the last axis (axis=-1), one value per distribution. Where "
-               "p = 0 the term is 0 (use np.where, and take the log of 1 there so that no "
-               "0·log 0 = nan appears); where q = 0 < p the term is +inf.")
-def kl_discrete(p, q):
-    """KL(p ‖ q) = Σ_c p_c log(p_c / q_c) along the last axis; 0·log 0 = 0, +inf if q_c = 0 < p_c."""
-    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
-    support = p > 0
-    with np.errstate(divide="ignore"):        # log 0 = −inf where q_c = 0 < p_c: the term is +inf
-        terms = np.where(support, p * (np.log(np.where(support, p, 1.0))
-                                       - np.log(np.where(support, q, 1.0))), 0.0)
-    return terms.sum(axis=-1)
-
-
-def _focal_cases():
-    grid = np.array([0.05, 0.25, 0.5, 0.75, 0.9, 0.99])
-    return [
-        Case((np.array([0.9]), 2.0), label="an easy example, γ = 2: 100 times less than CE"),
-        Case((grid, 0.0), label="γ = 0: the cross-entropy −log p_t"),
-        Case((grid, 2.0), label="γ = 2, a grid of p_t"),
-        Case((grid, 0.5), label="γ = 0.5"),
-        Case((grid, 5.0), label="γ = 5"),
-        Case((np.array([1.0, 1.0]), 2.0), label="p_t = 1: a perfect prediction costs 0"),
-        Case((np.array([1.0]), 0.0), label="p_t = 1 with γ = 0 (0⁰ = 1, and log 1 = 0)"),
-        Case((np.array([1e-6, 0.5]), 2.0), label="a very hard example, p_t = 1e-6"),
-    ]
-
-
-@exercise(name="focal_from_pt", chapter=CHAPTER,
-          title="Focal loss from the probability of the true class", cases=_focal_cases,
-          hint="FL(p_t) = −(1 − p_t)^γ · log(p_t), element by element, with no α. With γ = 0 it is "
-               "the cross-entropy −log p_t; at p_t = 1 it is 0 for every γ.")
-def focal_from_pt(p_t, gamma):
-    """Focal loss −(1 − p_t)^γ log p_t of each p_t in (0, 1] (no α weighting)."""
-    p_t = np.asarray(p_t, dtype=float)
-    return -((1.0 - p_t) ** gamma) * np.log(p_t)
-
-
-def _softmax_t_cases():
-    rng = np.random.default_rng(60)
-    z = rng.normal(0, 3, size=(5, 10))
-    return [
-        Case((np.array([2.0, 1.0, 0.0]), 1.0), label="T = 1: the ordinary softmax"),
-        Case((np.array([2.0, 1.0, 0.0]), 4.0), label="T = 4: softer"),
-        Case((np.array([2.0, 1.0, 0.0]), 0.1), label="T = 0.1: nearly one-hot"),
-        Case((np.array([2.0, 1.0, 0.0]), 1e4), label="a huge T: nearly uniform"),
-        Case((np.array([1000.0, 999.0, 0.0]), 1.0),
-             label="large logits: exp(1000) overflows unless you subtract the max"),
-        Case((z, 3.0), label="5 rows of 10 logits: one distribution per row"),
-        Case((np.array([[0.0, 0.0], [5.0, -5.0]]), 2.0), label="equal logits give ½, ½"),
-    ]
-
-
-@exercise(name="softmax_temperature", chapter=CHAPTER,
-          title="Softmax with a temperature", cases=_softmax_t_cases,
-          hint="Divide the logits by T, subtract the largest value of each row (the result does "
-               "not change, and exp cannot overflow), exponentiate, and divide by the row sum; "
-               "work along the last axis (axis=-1, keepdims=True).")
-def softmax_temperature(z, T):
-    """softmax(z / T) along the last axis: T > 1 softens, T < 1 sharpens, T = 1 is the softmax."""
-    return np.exp(log_softmax(np.asarray(z, dtype=float) / T, axis=-1))
+@exercise(name="adam_step", chapter=CHAPTER, title="One Adam step", cases=_adam_cases,
+          hint="m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; bias corrections m̂ = m/(1 − β₁ᵗ), "
+               "v̂ = v/(1 − β₂ᵗ) with t the step number (1 for the first step); "
+               "θ − lr · m̂ / (√v̂ + eps). Return (new θ, new m, new v).")
+def adam_step(theta, g, m, v, t, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+    """θ, m and v after Adam's step number t (t = 1 first), as torch.optim.Adam computes it."""
+    b1, b2 = betas
+    m = b1 * m + (1.0 - b1) * g                    # running mean of the gradient
+    v = b2 * v + (1.0 - b2) * g * g                # running mean of its square
+    m_hat, v_hat = m / (1.0 - b1 ** t), v / (1.0 - b2 ** t)   # undo the start at zero
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v

@@ -1,62 +1,81 @@
-"""Exercises of chapter 7, Segmentation: the soft Dice loss per sample, and IoU from Dice."""
+"""Exercises of chapter 7, The training loop (训练循环)."""
 from __future__ import annotations
 
 import numpy as np
 
 from . import Case, exercise
-from ...losses.segmentation import dice_loss
+from ...losses.classification import cross_entropy
 
-CHAPTER = "07_segmentation"
+CHAPTER = "07_training_loop"
 
 
-def _soft_dice_cases():
+def _output_layer_cases():
+    rng = np.random.default_rng(5)
+    h4, W4, b4 = rng.normal(size=(4, 3)), rng.normal(size=(3, 5)), rng.normal(size=5)
+    return [
+        Case((np.array([[1.0, 2.0]]), np.array([[0.5, -0.5], [1.0, 0.0]]), np.zeros(2),
+              np.array([0])), label="one sample, two classes"),
+        Case((h4, W4, b4, np.array([0, 4, 2, 2])), label="4 samples, 5 classes"),
+        Case((np.zeros((3, 3)), W4, b4, np.array([1, 1, 3])),
+             label="all-zero hidden layer (dead ReLUs)"),
+        Case((rng.normal(size=(16, 8)), rng.normal(size=(8, 10)), rng.normal(size=10),
+              rng.integers(0, 10, size=16)), label="16 samples, 10 classes"),
+    ]
+
+
+@exercise(name="output_layer_backward", chapter=CHAPTER,
+          title="Backprop through the output layer", cases=_output_layer_cases,
+          hint="z = h @ W2 + b2; G = lossfns.cross_entropy.grad(y, z) is ∂L/∂z (already divided "
+               "by n). Then ∂L/∂W2 = hᵀ G, ∂L/∂b2 = G summed over the samples (axis 0), "
+               "∂L/∂h = G W2ᵀ.")
+def output_layer_backward(h, W2, b2, y):
+    """Gradients of the mean cross-entropy of z = h W2 + b2 with respect to W2, b2 and h."""
+    G = cross_entropy.grad(y, h @ W2 + b2)      # ∂L/∂z = (softmax(z) − onehot(y)) / n
+    return h.T @ G, G.sum(axis=0), G @ W2.T
+
+
+def _sgd_cases():
+    rng = np.random.default_rng(6)
+    shapes = [(64, 16), (16,), (16, 10), (10,)]
+    return [
+        Case(((np.array([1.0, -2.0]),), (np.array([0.5, 0.5]),), 0.1), label="one parameter"),
+        Case((tuple(rng.normal(size=s) for s in shapes), tuple(rng.normal(size=s) for s in shapes),
+              0.05), label="W1, b1, W2, b2 of a two-layer network"),
+        Case(((np.array([[3.0]]), np.array([1.0, 2.0])), (np.array([[-4.0]]), np.zeros(2)), 1.0),
+             label="a zero gradient leaves its parameter alone"),
+        Case(((np.array([0.3, 0.7]),), (np.array([2.0, -1.0]),), 0.0),
+             label="learning rate 0: nothing moves"),
+    ]
+
+
+@exercise(name="sgd_step", chapter=CHAPTER, title="One SGD step on every parameter",
+          cases=_sgd_cases,
+          hint="Return a tuple with p − lr · g for each pair (p, g), in the same order; "
+               "zip(params, grads) pairs them up.")
+def sgd_step(params, grads, lr):
+    """New parameters θ − η·g for each parameter array and its gradient (inputs unchanged)."""
+    return tuple(p - lr * g for p, g in zip(params, grads))
+
+
+def _train_step_cases():
     rng = np.random.default_rng(7)
-    masks = (rng.uniform(size=(3, 6, 6)) < 0.2).astype(float)
-    probs = rng.uniform(size=(3, 6, 6))
-    empty, full = np.zeros((2, 4, 4)), np.ones((2, 4, 4))
+    X, y = rng.normal(size=(12, 4)), rng.integers(0, 3, size=12)
     return [
-        Case((np.array([1.0, 0.0]), np.array([0.5, 0.5])),
-             label="one mask of two pixels (a 1-D array is one sample): a single number"),
-        Case((masks, probs), label="3 images of 6 × 6 pixels: one loss per image"),
-        Case((masks, masks), label="a perfect 0/1 prediction: 0 for every image"),
-        Case((masks, 1.0 - masks), label="the exact opposite: close to 1"),
-        Case((empty, empty), label="empty masks, empty predictions: the smoothing makes it 0"),
-        Case((empty, np.full((2, 4, 4), 0.1)), label="empty masks, faint predictions"),
-        Case((full, full), label="all-ones masks predicted as all ones: 0"),
-        Case((full, np.full((2, 4, 4), 0.5)), label="all-ones masks, every pixel at 0.5"),
-        Case((masks, probs), {"smooth": 0.0}, label="smooth = 0"),
-        Case((masks, probs), {"smooth": 10.0}, label="a large smoothing term"),
+        Case((np.zeros((2, 2)), np.zeros(2), np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0, 1]),
+              0.5), label="zero weights, two samples"),
+        Case((rng.normal(size=(4, 3)), rng.normal(size=3), X, y, 0.1),
+             label="12 samples, 3 classes"),
+        Case((rng.normal(size=(4, 3)), np.zeros(3), X[:1], y[:1], 1.0), label="a batch of one"),
     ]
 
 
-@exercise(name="soft_dice_loss", chapter=CHAPTER, title="Soft Dice loss, one value per image",
-          cases=_soft_dice_cases,
-          hint="Flatten each image to one row: y_true.reshape(len(y_true), -1) (a 1-D array is "
-               "one image: reshape(1, -1), and return a single number). Per row, "
-               "I = sum(y·p) and S = sum(y) + sum(p); the loss is 1 − (2I + s)/(S + s). Sum over "
-               "the pixels of each image (axis=1), never over the whole batch.")
-def soft_dice_loss(y_true, y_prob, smooth=1.0):
-    """Per image (first axis), 1 − (2 Σ y·p + s) / (Σ y + Σ p + s); a 1-D array is one image."""
-    return dice_loss(y_true, y_prob, smooth=smooth, reduction="none")
-
-
-def _iou_cases():
-    dice_ab = 2 * 2 / (3 + 4)                                  # |A∩B| = 2, |A| = 3, |B| = 4
-    return [
-        Case((0.5,), label="Dice 0.5"),
-        Case((dice_ab,), label="two masks: Dice 4/7, IoU 2/5"),
-        Case((np.array([0.0, 0.25, 0.8, 0.9]),), label="an array of Dice values"),
-        Case((0.0,), label="no overlap: Dice 0 → IoU 0"),
-        Case((1.0,), label="a perfect match: Dice 1 → IoU 1"),
-        Case((np.array([[1.0, 2 / 3], [0.1, 0.99]]),), label="a 2-D array keeps its shape"),
-    ]
-
-
-@exercise(name="iou_from_dice", chapter=CHAPTER, title="IoU from the Dice coefficient",
-          cases=_iou_cases,
-          hint="Solve Dice = 2·IoU / (1 + IoU) for IoU: IoU = Dice / (2 − Dice). Use NumPy "
-               "operations so that arrays work too.")
-def iou_from_dice(dice):
-    """The IoU (Jaccard index) of two masks whose Dice coefficient is `dice`: D / (2 − D)."""
-    d = np.asarray(dice, dtype=float)
-    return d / (2.0 - d)
+@exercise(name="train_step", chapter=CHAPTER,
+          title="One training step of softmax regression", cases=_train_step_cases,
+          hint="forward z = X @ W + b; loss, G = lossfns.cross_entropy.value_and_grad(y, z); "
+               "backward ∂L/∂W = Xᵀ G, ∂L/∂b = G.sum(axis=0); update W − lr·∂L/∂W, b − lr·∂L/∂b. "
+               "Return the loss computed *before* the update.")
+def train_step(W, b, X, y, lr):
+    """The four steps for z = X W + b with cross-entropy: returns (loss before, new W, new b)."""
+    loss, G = cross_entropy.value_and_grad(y, X @ W + b)   # 1 forward, 2 loss (+ ∂L/∂z)
+    dW, db = X.T @ G, G.sum(axis=0)                        # 3 backward
+    return loss, W - lr * dW, b - lr * db                  # 4 update

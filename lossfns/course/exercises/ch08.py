@@ -1,103 +1,91 @@
-"""Exercises of chapter 8, Metric learning and ranking: contrastive, triplet, k-means inertia."""
+"""Exercises of chapter 8, Distributions and imbalance: KL divergence and focal loss."""
 from __future__ import annotations
 
 import numpy as np
 
 from . import Case, exercise
-from ...losses.metric import contrastive_loss, triplet_loss
+from ...activations import log_softmax
 
-CHAPTER = "08_metric_learning_and_ranking"
+CHAPTER = "08_distributions_and_imbalance"
 
 
-# --------------------------------------------------------------------------------------------
-# Contrastive loss of one pair, from its label and distance
-# --------------------------------------------------------------------------------------------
-def _contrastive_cases():
-    d = np.array([0.0, 0.25, 0.5, 1.0, 1.5, 3.0])
+def _kl_cases():
+    rng = np.random.default_rng(6)
+    rows = rng.dirichlet(np.ones(5), size=(2, 4))          # two batches of 4 distributions
     return [
-        Case((1, 0.5), label="a similar pair at distance 0.5: d²"),
-        Case((0, 0.3), label="a dissimilar pair inside the margin: (m − d)²"),
-        Case((0, 0.0), label="a dissimilar pair of identical embeddings: m²"),
-        Case((1, 0.0), label="a similar pair of identical embeddings: 0"),
-        Case((0, 1.0), label="a dissimilar pair exactly at the margin: 0"),
-        Case((0, 2.5), label="a dissimilar pair beyond the margin: 0"),
-        Case((0, 1.5), {"margin": 2.0}, label="margin 2: d = 1.5 is still inside it"),
-        Case((np.array([1, 0, 1, 0, 0, 1]), d), label="six pairs at once, element-wise"),
-        Case((np.zeros(6, dtype=int), d), {"margin": 0.5}, label="six dissimilar pairs, m = 0.5"),
+        Case((np.array([0.5, 0.4, 0.1]), np.array([0.1, 0.3, 0.6])), label="two distributions"),
+        Case((np.array([0.1, 0.3, 0.6]), np.array([0.5, 0.4, 0.1])),
+             label="the same two, swapped: KL is not symmetric"),
+        Case((np.array([0.2, 0.3, 0.5]), np.array([0.2, 0.3, 0.5])), label="q = p: exactly 0"),
+        Case((np.array([0.0, 0.25, 0.75]), np.array([0.5, 0.25, 0.25])),
+             label="p_c = 0: the term 0·log 0 counts 0"),
+        Case((np.array([0.5, 0.5, 0.0]), np.array([1.0, 0.0, 0.0])),
+             label="q_c = 0 < p_c: infinite"),
+        Case((rows[0], rows[1]), label="4 distributions, one per row: one value per row"),
+        Case((np.array([[1.0, 0.0], [0.5, 0.5]]), np.array([[0.9, 0.1], [0.5, 0.5]])),
+             label="a one-hot row and a uniform row"),
     ]
 
 
-@exercise(name="contrastive_pair", chapter=CHAPTER,
-          title="Contrastive loss from a pair's label and distance", cases=_contrastive_cases,
-          hint="y·d² + (1 − y)·max(0, margin − d)², element-wise (np.maximum, not max): a "
-               "similar pair (y = 1) pays its squared distance, a dissimilar one (y = 0) only "
-               "while it is closer than the margin.")
-def contrastive_pair(y, d, margin=1.0):
-    """Contrastive loss y·d² + (1 − y)·max(0, m − d)² of pairs with label y and distance d."""
-    d = np.asarray(d, dtype=float)
-    x1 = np.stack([d, np.zeros_like(d)], axis=-1)       # two points at distance d …
-    return contrastive_loss(y, x1, np.zeros_like(x1), margin=margin, reduction="none")
+@exercise(name="kl_discrete", chapter=CHAPTER,
+          title="KL divergence of discrete distributions", cases=_kl_cases,
+          hint="Sum p·log(p/q) over the last axis (axis=-1), one value per distribution. Where "
+               "p = 0 the term is 0 (use np.where, and take the log of 1 there so that no "
+               "0·log 0 = nan appears); where q = 0 < p the term is +inf.")
+def kl_discrete(p, q):
+    """KL(p ‖ q) = Σ_c p_c log(p_c / q_c) along the last axis; 0·log 0 = 0, +inf if q_c = 0 < p_c."""
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    support = p > 0
+    with np.errstate(divide="ignore"):        # log 0 = −inf where q_c = 0 < p_c: the term is +inf
+        terms = np.where(support, p * (np.log(np.where(support, p, 1.0))
+                                       - np.log(np.where(support, q, 1.0))), 0.0)
+    return terms.sum(axis=-1)
 
 
-# --------------------------------------------------------------------------------------------
-# Triplet loss of a batch
-# --------------------------------------------------------------------------------------------
-def _triplet_cases():
-    rng = np.random.default_rng(8)
-    a, p, n = (rng.normal(size=(16, 8)) for _ in range(3))
-    line = lambda *xs: np.array([[x, 0.0] for x in xs])   # noqa: E731  points on the x-axis
+def _focal_cases():
+    grid = np.array([0.05, 0.25, 0.5, 0.75, 0.9, 0.99])
     return [
-        Case((line(0.0, 0.0), line(0.5, 1.0), line(1.0, 0.2)),
-             label="two triplets on a line: 0.5, and 1 − 0.2 + 1 = 1.8"),
-        Case((line(0.0), line(1.0), line(2.0)),
-             label="exactly at the margin: d(a, n) = d(a, p) + m, loss 0"),
-        Case((line(0.0), line(0.1), line(5.0)), label="an easy triplet: 0"),
-        Case((line(0.0), line(3.0), line(0.5)), label="a hard triplet: the negative is closer"),
-        Case((np.ones((3, 4)), np.ones((3, 4)), np.ones((3, 4))),
-             label="identical embeddings (a collapsed network): the margin itself"),
-        Case((a, p, n), label="16 random triplets in 8-D"),
-        Case((a, p, n), {"margin": 0.2}, label="16 random triplets, margin 0.2"),
+        Case((np.array([0.9]), 2.0), label="an easy example, γ = 2: 100 times less than CE"),
+        Case((grid, 0.0), label="γ = 0: the cross-entropy −log p_t"),
+        Case((grid, 2.0), label="γ = 2, a grid of p_t"),
+        Case((grid, 0.5), label="γ = 0.5"),
+        Case((grid, 5.0), label="γ = 5"),
+        Case((np.array([1.0, 1.0]), 2.0), label="p_t = 1: a perfect prediction costs 0"),
+        Case((np.array([1.0]), 0.0), label="p_t = 1 with γ = 0 (0⁰ = 1, and log 1 = 0)"),
+        Case((np.array([1e-6, 0.5]), 2.0), label="a very hard example, p_t = 1e-6"),
     ]
 
 
-@exercise(name="triplet_batch_loss", chapter=CHAPTER, title="Triplet loss of a batch",
-          cases=_triplet_cases,
-          hint="Row-wise Euclidean distances, np.linalg.norm(anchor - positive, axis=1) and the "
-               "same for the negative; then np.maximum(d_ap − d_an + margin, 0) and the mean "
-               "over the rows.")
-def triplet_batch_loss(anchor, positive, negative, margin=1.0):
-    """Mean over the rows of max(0, ‖a − p‖ − ‖a − n‖ + m): the triplet loss of a batch."""
-    return triplet_loss(anchor, positive, negative, margin=margin)
+@exercise(name="focal_from_pt", chapter=CHAPTER,
+          title="Focal loss from the probability of the true class", cases=_focal_cases,
+          hint="FL(p_t) = −(1 − p_t)^γ · log(p_t), element by element, with no α. With γ = 0 it is "
+               "the cross-entropy −log p_t; at p_t = 1 it is 0 for every γ.")
+def focal_from_pt(p_t, gamma):
+    """Focal loss −(1 − p_t)^γ log p_t of each p_t in (0, 1] (no α weighting)."""
+    p_t = np.asarray(p_t, dtype=float)
+    return -((1.0 - p_t) ** gamma) * np.log(p_t)
 
 
-# --------------------------------------------------------------------------------------------
-# k-means inertia
-# --------------------------------------------------------------------------------------------
-def _inertia_cases():
-    rng = np.random.default_rng(18)
-    X = rng.normal(size=(40, 3))
+def _softmax_t_cases():
+    rng = np.random.default_rng(60)
+    z = rng.normal(0, 3, size=(5, 10))
     return [
-        Case((np.array([[0.0, 0.0], [1.0, 0.0], [4.0, 0.0], [5.0, 1.0]]),
-              np.array([[0.5, 0.0], [4.5, 0.5]])), label="four points, two centres: 1.5"),
-        Case((X, X.mean(axis=0, keepdims=True)),
-             label="one centre at the mean: the total sum of squares"),
-        Case((X, X.copy()), label="a centre on every point: 0"),
-        Case((X, X[:5]), label="40 points in 3-D, five of them as centres"),
-        Case((X, np.vstack([X[:5], [[100.0, 100.0, 100.0]]])),
-             label="a far-away centre no point is assigned to changes nothing"),
-        Case((np.array([[0.0, 0.0]]), np.array([[1.0, 1.0], [-1.0, -1.0]])),
-             label="a point equidistant from two centres"),
+        Case((np.array([2.0, 1.0, 0.0]), 1.0), label="T = 1: the ordinary softmax"),
+        Case((np.array([2.0, 1.0, 0.0]), 4.0), label="T = 4: softer"),
+        Case((np.array([2.0, 1.0, 0.0]), 0.1), label="T = 0.1: nearly one-hot"),
+        Case((np.array([2.0, 1.0, 0.0]), 1e4), label="a huge T: nearly uniform"),
+        Case((np.array([1000.0, 999.0, 0.0]), 1.0),
+             label="large logits: exp(1000) overflows unless you subtract the max"),
+        Case((z, 3.0), label="5 rows of 10 logits: one distribution per row"),
+        Case((np.array([[0.0, 0.0], [5.0, -5.0]]), 2.0), label="equal logits give ½, ½"),
     ]
 
 
-@exercise(name="kmeans_inertia", chapter=CHAPTER, title="k-means inertia", cases=_inertia_cases,
-          hint="Squared distances of every point to every centre: ((X[:, None, :] − "
-               "centers[None, :, :]) ** 2).sum(axis=2), shape (n, k); each point counts its "
-               "nearest centre only (.min(axis=1)); the inertia is the sum (not the mean).")
-def kmeans_inertia(X, centers):
-    """Σ_i min_k ‖x_i − c_k‖²: each point's squared distance to its nearest centre, summed."""
-    X, C = np.asarray(X, dtype=float), np.asarray(centers, dtype=float)
-    best = np.full(len(X), np.inf)
-    for c in C:                                         # one centre at a time: O(n) memory
-        best = np.minimum(best, ((X - c) ** 2).sum(axis=1))
-    return float(best.sum())
+@exercise(name="softmax_temperature", chapter=CHAPTER,
+          title="Softmax with a temperature", cases=_softmax_t_cases,
+          hint="Divide the logits by T, subtract the largest value of each row (the result does "
+               "not change, and exp cannot overflow), exponentiate, and divide by the row sum; "
+               "work along the last axis (axis=-1, keepdims=True).")
+def softmax_temperature(z, T):
+    """softmax(z / T) along the last axis: T > 1 softens, T < 1 sharpens, T = 1 is the softmax."""
+    return np.exp(log_softmax(np.asarray(z, dtype=float) / T, axis=-1))

@@ -1,97 +1,62 @@
-"""Exercises of chapter 9, Sequences: CTC and perplexity."""
+"""Exercises of chapter 9, Segmentation: the soft Dice loss per sample, and IoU from Dice."""
 from __future__ import annotations
 
 import numpy as np
 
 from . import Case, exercise
-from ...losses.classification import nll_loss
-from ...losses.sequence import ctc_loss
+from ...losses.segmentation import dice_loss
 
-CHAPTER = "09_sequences"
+CHAPTER = "09_segmentation"
 
 
-# --------------------------------------------------------------------------------------------
-# The collapse map B
-# --------------------------------------------------------------------------------------------
-def _collapse_cases():
-    rng = np.random.default_rng(9)
+def _soft_dice_cases():
+    rng = np.random.default_rng(7)
+    masks = (rng.uniform(size=(3, 6, 6)) < 0.2).astype(float)
+    probs = rng.uniform(size=(3, 6, 6))
+    empty, full = np.zeros((2, 4, 4)), np.ones((2, 4, 4))
     return [
-        Case((np.array([0, 1, 1, 0, 2, 2, 0]),), label="blanks around two runs"),
-        Case((np.array([1, 0, 1]),), label="a blank between equal labels keeps both"),
-        Case((np.array([1, 1, 1, 2, 2]),), label="no blanks: only runs merged"),
-        Case((np.array([3, 3, 0, 0, 3, 1, 1, 0, 2]),), label="mixed"),
-        Case((np.array([2, 2, 0, 2, 1]),), {"blank": 2}, label="the blank is 2, not 0"),
-        Case((rng.integers(0, 4, size=40),), label="random path of 40 frames"),
-        Case((np.array([0, 0, 0, 0]),), label="only blanks: empty labels"),
-        Case((np.array([], dtype=np.int64),), label="empty path"),
+        Case((np.array([1.0, 0.0]), np.array([0.5, 0.5])),
+             label="one mask of two pixels (a 1-D array is one sample): a single number"),
+        Case((masks, probs), label="3 images of 6 × 6 pixels: one loss per image"),
+        Case((masks, masks), label="a perfect 0/1 prediction: 0 for every image"),
+        Case((masks, 1.0 - masks), label="the exact opposite: close to 1"),
+        Case((empty, empty), label="empty masks, empty predictions: the smoothing makes it 0"),
+        Case((empty, np.full((2, 4, 4), 0.1)), label="empty masks, faint predictions"),
+        Case((full, full), label="all-ones masks predicted as all ones: 0"),
+        Case((full, np.full((2, 4, 4), 0.5)), label="all-ones masks, every pixel at 0.5"),
+        Case((masks, probs), {"smooth": 0.0}, label="smooth = 0"),
+        Case((masks, probs), {"smooth": 10.0}, label="a large smoothing term"),
     ]
 
 
-@exercise(name="ctc_collapse", chapter=CHAPTER, title="The CTC collapse map B",
-          cases=_collapse_cases,
-          hint="keep frame t if path[t] != path[t-1] (or t == 0) and path[t] != blank; "
-               "merge first, then drop blanks, or [1, 0, 1] turns into [1].")
-def ctc_collapse(path, blank=0):
-    """B(path): merge runs of repeated symbols, then drop the blanks."""
-    path = np.asarray(path, dtype=np.int64)
-    new_run = np.ones(len(path), dtype=bool)
-    new_run[1:] = path[1:] != path[:-1]
-    return path[new_run & (path != blank)]
+@exercise(name="soft_dice_loss", chapter=CHAPTER, title="Soft Dice loss, one value per image",
+          cases=_soft_dice_cases,
+          hint="Flatten each image to one row: y_true.reshape(len(y_true), -1) (a 1-D array is "
+               "one image: reshape(1, -1), and return a single number). Per row, "
+               "I = sum(y·p) and S = sum(y) + sum(p); the loss is 1 − (2I + s)/(S + s). Sum over "
+               "the pixels of each image (axis=1), never over the whole batch.")
+def soft_dice_loss(y_true, y_prob, smooth=1.0):
+    """Per image (first axis), 1 − (2 Σ y·p + s) / (Σ y + Σ p + s); a 1-D array is one image."""
+    return dice_loss(y_true, y_prob, smooth=smooth, reduction="none")
 
 
-# --------------------------------------------------------------------------------------------
-# Counting alignments
-# --------------------------------------------------------------------------------------------
-def _count_cases():
+def _iou_cases():
+    dice_ab = 2 * 2 / (3 + 4)                                  # |A∩B| = 2, |A| = 3, |B| = 4
     return [
-        Case(([1, 2], 5), label="'AB' in 5 frames"),
-        Case(([1, 2, 2], 4), label="'ABB' in the fewest frames it fits (one path)"),
-        Case(([1, 2, 2], 10), label="'ABB' in 10 frames"),
-        Case(([1], 3), label="one label, 3 frames"),
-        Case(([1, 1], 2), label="'AA' in 2 frames: too short for the compulsory blank"),
-        Case(([3, 1, 3, 3, 2], 12), label="five labels with one equal pair"),
-        Case(([1], 1), label="one label, one frame"),
-        Case(([], 4), label="empty target: only the all-blank path"),
+        Case((0.5,), label="Dice 0.5"),
+        Case((dice_ab,), label="two masks: Dice 4/7, IoU 2/5"),
+        Case((np.array([0.0, 0.25, 0.8, 0.9]),), label="an array of Dice values"),
+        Case((0.0,), label="no overlap: Dice 0 → IoU 0"),
+        Case((1.0,), label="a perfect match: Dice 1 → IoU 1"),
+        Case((np.array([[1.0, 2 / 3], [0.1, 0.99]]),), label="a 2-D array keeps its shape"),
     ]
 
 
-@exercise(name="ctc_path_count", chapter=CHAPTER, title="The number of CTC alignments",
-          cases=_count_cases,
-          hint="count paths through l' = (–, l1, –, …, lS, –): start in state 0 or 1; at each "
-               "frame a state collects from itself, from s−1, and from s−2 if s holds a label "
-               "different from the one at s−2; the answer sums the last two states.")
-def ctc_path_count(target, n_frames):
-    """How many frame paths of length n_frames collapse to target (blank = 0, labels >= 1).
-
-    With every log-probability 0 (probability 1), p(target | x) is the number of such paths,
-    so the count is exp(−ctc_loss) on a table of zeros.
-    """
-    target = np.asarray(target, dtype=np.int64).reshape(1, -1)
-    ones = np.zeros((n_frames, 1, int(target.max(initial=0)) + 1))   # log 1 for every symbol
-    return float(np.round(np.exp(-ctc_loss(target, ones, reduction="sum"))))
-
-
-# --------------------------------------------------------------------------------------------
-# Perplexity
-# --------------------------------------------------------------------------------------------
-def _perplexity_cases():
-    rng = np.random.default_rng(19)
-    return [
-        Case((np.log([0.5, 0.25, 0.125]),), label="probabilities 1/2, 1/4, 1/8"),
-        Case((np.full(50, -np.log(28.0)),), label="uniform over 28 characters"),
-        Case((np.log(rng.uniform(0.05, 1.0, size=200)),), label="200 random tokens"),
-        Case((np.array([0.0, 0.0]),), label="every token certain"),
-        Case((np.array([-3.0]),), label="a single token"),
-        Case((np.array([-0.01, -9.0, -0.2, -1.5]),), label="one very unlikely token"),
-    ]
-
-
-@exercise(name="perplexity_from_log_probs", chapter=CHAPTER,
-          title="Perplexity from per-token log-probabilities", cases=_perplexity_cases,
-          hint="cross-entropy = mean of −log p over the tokens (natural log); perplexity = "
-               "exp(cross-entropy). Average before exponentiating.")
-def perplexity(token_log_probs):
-    """exp of the mean negative log-probability of the true tokens (natural logarithms)."""
-    lp = np.asarray(token_log_probs, dtype=np.float64).reshape(-1, 1)
-    # one class per token: nll_loss of class 0 with log-probability lp_i is −lp_i; "mean" averages
-    return float(np.exp(nll_loss(np.zeros(len(lp), dtype=np.int64), lp)))
+@exercise(name="iou_from_dice", chapter=CHAPTER, title="IoU from the Dice coefficient",
+          cases=_iou_cases,
+          hint="Solve Dice = 2·IoU / (1 + IoU) for IoU: IoU = Dice / (2 − Dice). Use NumPy "
+               "operations so that arrays work too.")
+def iou_from_dice(dice):
+    """The IoU (Jaccard index) of two masks whose Dice coefficient is `dice`: D / (2 − D)."""
+    d = np.asarray(dice, dtype=float)
+    return d / (2.0 - d)

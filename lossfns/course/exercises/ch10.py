@@ -1,74 +1,103 @@
-"""Exercises of chapter 10, Choosing a loss function (如何选择损失函数): a metric, a convention."""
+"""Exercises of chapter 10, Metric learning and ranking: contrastive, triplet, k-means inertia."""
 from __future__ import annotations
 
 import numpy as np
 
 from . import Case, exercise
-from ...losses.regression import huber
+from ...losses.metric import contrastive_loss, triplet_loss
 
-CHAPTER = "10_choosing_a_loss"
+CHAPTER = "10_metric_learning_and_ranking"
 
 
-def _f1_cases():
-    rng = np.random.default_rng(10)
-    y_rare = np.zeros(50)
-    y_rare[[3, 17]] = 1.0                                   # 2 positives among 50
+# --------------------------------------------------------------------------------------------
+# Contrastive loss of one pair, from its label and distance
+# --------------------------------------------------------------------------------------------
+def _contrastive_cases():
+    d = np.array([0.0, 0.25, 0.5, 1.0, 1.5, 3.0])
     return [
-        Case((np.array([1, 1, 0, 0, 1]), np.array([1, 0, 0, 1, 1])),
-             label="TP = 2, FP = 1, FN = 1"),
-        Case((np.array([0, 1, 1, 0]), np.array([0, 1, 1, 0])), label="every label right: F1 = 1"),
-        Case((np.array([0, 1, 1, 0]), np.array([1, 0, 0, 1])), label="every label wrong: F1 = 0"),
-        Case((y_rare, np.zeros(50)),
-             label="2 positives in 50, the model always says 0: accuracy 0.96, F1 = 0"),
-        Case((y_rare, np.ones(50)), label="the model always says 1"),
-        Case((np.zeros(6), np.zeros(6)),
-             label="no positives at all, none predicted: nothing to miss, F1 = 1 by convention"),
-        Case((np.zeros(4), np.array([0, 1, 0, 0])), label="no true positives exist, one predicted"),
-        Case((rng.integers(0, 2, 40), rng.integers(0, 2, 40)), label="40 random labels"),
+        Case((1, 0.5), label="a similar pair at distance 0.5: d²"),
+        Case((0, 0.3), label="a dissimilar pair inside the margin: (m − d)²"),
+        Case((0, 0.0), label="a dissimilar pair of identical embeddings: m²"),
+        Case((1, 0.0), label="a similar pair of identical embeddings: 0"),
+        Case((0, 1.0), label="a dissimilar pair exactly at the margin: 0"),
+        Case((0, 2.5), label="a dissimilar pair beyond the margin: 0"),
+        Case((0, 1.5), {"margin": 2.0}, label="margin 2: d = 1.5 is still inside it"),
+        Case((np.array([1, 0, 1, 0, 0, 1]), d), label="six pairs at once, element-wise"),
+        Case((np.zeros(6, dtype=int), d), {"margin": 0.5}, label="six dissimilar pairs, m = 0.5"),
     ]
 
 
-@exercise(name="f1_from_labels", chapter=CHAPTER, title="F1 score of the positive class",
-          cases=_f1_cases,
-          hint="Count TP (y_true = 1 and y_pred = 1), FP (y_true = 0, y_pred = 1) and FN "
-               "(y_true = 1, y_pred = 0); F1 = 2·TP / (2·TP + FP + FN). When that denominator is "
-               "0 there are no positives anywhere: return 1.0 (as lossfns.dice_coefficient and "
-               "f1_score(..., zero_division=1.0) do). Return a float.")
-def f1_from_labels(y_true, y_pred):
-    """F1 score of class 1 from 0/1 labels: 2·TP / (2·TP + FP + FN); 1.0 if there are no positives."""
-    t = np.asarray(y_true) == 1
-    p = np.asarray(y_pred) == 1
-    tp, fp, fn = np.sum(t & p), np.sum(~t & p), np.sum(t & ~p)
-    denominator = 2 * tp + fp + fn
-    return 1.0 if denominator == 0 else float(2 * tp / denominator)
+@exercise(name="contrastive_pair", chapter=CHAPTER,
+          title="Contrastive loss from a pair's label and distance", cases=_contrastive_cases,
+          hint="y·d² + (1 − y)·max(0, margin − d)², element-wise (np.maximum, not max): a "
+               "similar pair (y = 1) pays its squared distance, a dissimilar one (y = 0) only "
+               "while it is closer than the margin.")
+def contrastive_pair(y, d, margin=1.0):
+    """Contrastive loss y·d² + (1 − y)·max(0, m − d)² of pairs with label y and distance d."""
+    d = np.asarray(d, dtype=float)
+    x1 = np.stack([d, np.zeros_like(d)], axis=-1)       # two points at distance d …
+    return contrastive_loss(y, x1, np.zeros_like(x1), margin=margin, reduction="none")
 
 
-def _smooth_l1_cases():
-    rng = np.random.default_rng(11)
+# --------------------------------------------------------------------------------------------
+# Triplet loss of a batch
+# --------------------------------------------------------------------------------------------
+def _triplet_cases():
+    rng = np.random.default_rng(8)
+    a, p, n = (rng.normal(size=(16, 8)) for _ in range(3))
+    line = lambda *xs: np.array([[x, 0.0] for x in xs])   # noqa: E731  points on the x-axis
     return [
-        Case((np.zeros(4), np.array([0.5, -0.5, 2.0, -3.0]), 1.0),
-             label="β = 1: smooth L1 equals Huber with δ = 1"),
-        Case((np.zeros(4), np.array([0.5, -0.5, 2.0, -3.0]), 2.0),
-             label="β = 2: Huber with δ = 2, divided by 2"),
-        Case((np.zeros(3), np.array([0.1, -0.2, 0.05]), 0.5),
-             label="every residual inside β: the quadratic piece r²/(2β)"),
-        Case((np.zeros(3), np.array([4.0, -6.0, 10.0]), 0.5),
-             label="every residual outside β: |r| − β/2"),
-        Case((np.array([1.0, 2.0]), np.array([1.0, 2.0]), 1.0), label="perfect predictions: 0"),
-        Case((np.zeros(3), np.array([1.0, -2.0, 3.0]), 1e-4),
-             label="a tiny β: almost the mean absolute error"),
-        Case((rng.normal(size=(3, 4)), rng.normal(0, 2, size=(3, 4)), 0.8),
-             label="2-D arrays: one mean over every element"),
+        Case((line(0.0, 0.0), line(0.5, 1.0), line(1.0, 0.2)),
+             label="two triplets on a line: 0.5, and 1 − 0.2 + 1 = 1.8"),
+        Case((line(0.0), line(1.0), line(2.0)),
+             label="exactly at the margin: d(a, n) = d(a, p) + m, loss 0"),
+        Case((line(0.0), line(0.1), line(5.0)), label="an easy triplet: 0"),
+        Case((line(0.0), line(3.0), line(0.5)), label="a hard triplet: the negative is closer"),
+        Case((np.ones((3, 4)), np.ones((3, 4)), np.ones((3, 4))),
+             label="identical embeddings (a collapsed network): the margin itself"),
+        Case((a, p, n), label="16 random triplets in 8-D"),
+        Case((a, p, n), {"margin": 0.2}, label="16 random triplets, margin 0.2"),
     ]
 
 
-@exercise(name="smooth_l1_via_huber", chapter=CHAPTER,
-          title="PyTorch's smooth L1 loss from lossfns.huber", cases=_smooth_l1_cases,
-          hint="PyTorch's smooth L1 is ½r²/β for |r| < β and |r| − ½β beyond: the Huber loss "
-               "with δ = β, divided by β. Call lossfns.huber(y_true, y_pred, delta=beta) (mean "
-               "over every element) and divide by beta. Mind the order: lossfns takes "
-               "(y_true, y_pred), torch's smooth_l1_loss(input, target) the prediction first.")
-def smooth_l1_via_huber(y_true, y_pred, beta):
-    """What ``F.smooth_l1_loss(y_pred, y_true, beta=beta)`` returns (the mean), computed with
-    ``lossfns.huber``."""
-    return huber(y_true, y_pred, delta=beta) / beta
+@exercise(name="triplet_batch_loss", chapter=CHAPTER, title="Triplet loss of a batch",
+          cases=_triplet_cases,
+          hint="Row-wise Euclidean distances, np.linalg.norm(anchor - positive, axis=1) and the "
+               "same for the negative; then np.maximum(d_ap − d_an + margin, 0) and the mean "
+               "over the rows.")
+def triplet_batch_loss(anchor, positive, negative, margin=1.0):
+    """Mean over the rows of max(0, ‖a − p‖ − ‖a − n‖ + m): the triplet loss of a batch."""
+    return triplet_loss(anchor, positive, negative, margin=margin)
+
+
+# --------------------------------------------------------------------------------------------
+# k-means inertia
+# --------------------------------------------------------------------------------------------
+def _inertia_cases():
+    rng = np.random.default_rng(18)
+    X = rng.normal(size=(40, 3))
+    return [
+        Case((np.array([[0.0, 0.0], [1.0, 0.0], [4.0, 0.0], [5.0, 1.0]]),
+              np.array([[0.5, 0.0], [4.5, 0.5]])), label="four points, two centres: 1.5"),
+        Case((X, X.mean(axis=0, keepdims=True)),
+             label="one centre at the mean: the total sum of squares"),
+        Case((X, X.copy()), label="a centre on every point: 0"),
+        Case((X, X[:5]), label="40 points in 3-D, five of them as centres"),
+        Case((X, np.vstack([X[:5], [[100.0, 100.0, 100.0]]])),
+             label="a far-away centre no point is assigned to changes nothing"),
+        Case((np.array([[0.0, 0.0]]), np.array([[1.0, 1.0], [-1.0, -1.0]])),
+             label="a point equidistant from two centres"),
+    ]
+
+
+@exercise(name="kmeans_inertia", chapter=CHAPTER, title="k-means inertia", cases=_inertia_cases,
+          hint="Squared distances of every point to every centre: ((X[:, None, :] − "
+               "centers[None, :, :]) ** 2).sum(axis=2), shape (n, k); each point counts its "
+               "nearest centre only (.min(axis=1)); the inertia is the sum (not the mean).")
+def kmeans_inertia(X, centers):
+    """Σ_i min_k ‖x_i − c_k‖²: each point's squared distance to its nearest centre, summed."""
+    X, C = np.asarray(X, dtype=float), np.asarray(centers, dtype=float)
+    best = np.full(len(X), np.inf)
+    for c in C:                                         # one centre at a time: O(n) memory
+        best = np.minimum(best, ((X - c) ** 2).sum(axis=1))
+    return float(best.sum())
