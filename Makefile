@@ -16,7 +16,8 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND := Agg
 
-.PHONY: help install book test unit nbval browser lab serve clean distclean times student bench
+.PHONY: help install book test unit nbval browser lab serve clean distclean times student bench \
+	book-zh book-zh-cn book-zh-tw preview-zh po po-check notebooks-zh
 
 help:
 	@echo "make book   - set up .venv if needed, run every lesson, build the HTML book"
@@ -27,6 +28,11 @@ help:
 	@echo "make serve  - serve _build/html on http://localhost:8000"
 	@echo "make student - student edition (_build/student, .zip) and answer key (_build/instructor)"
 	@echo "make bench  - time lossfns against torch (CPU, one thread): benchmarks/results.md (~1 min)"
+	@echo "make book-zh - the Chinese editions: _build/html/zh-cn (简体) and _build/html/zh-tw (繁體)"
+	@echo "make po     - extract the English messages and update locales/zh_CN (DOC=chapters/02_x: one)"
+	@echo "make po-check - translation statistics and checks (DOC=... for one document)"
+	@echo "make preview-zh - quick 简体 build without running lessons: _build/preview/zh-cn"
+	@echo "make notebooks-zh - translated lessons in _build/notebooks/zh-cn and zh-tw"
 	@echo "make clean  - remove _build (keeps .venv); make distclean also removes .venv"
 
 install: $(STAMP)
@@ -40,7 +46,7 @@ $(STAMP): requirements.txt pyproject.toml
 _build/.cache-key: FORCE
 	@mkdir -p _build
 	@if [ "$$(cat $@ 2>/dev/null)" != "$(HASH)" ]; then \
-	  rm -rf _build/.jupyter_cache; echo "$(HASH)" > $@; \
+	  rm -rf _build/.jupyter_cache _build/.jupyter_cache-zh-*; echo "$(HASH)" > $@; \
 	  echo "lossfns or requirements changed: lessons will be re-executed"; fi
 FORCE:
 
@@ -68,6 +74,29 @@ test: $(STAMP)
 # go to _build/screenshots/.
 browser: $(STAMP)
 	$(PY) -m pytest -q tests/browser tests/test_links.py
+
+# Chinese editions (tools/i18n.py; how-to for translators in locales/README.md). Each edition runs
+# the lessons with LOSSFNS_LANG set, with its own execution cache (_build/.jupyter_cache-zh-*,
+# dropped with the English one by _build/.cache-key), strict like `book`.
+I18N := $(PY) tools/i18n.py
+book-zh: book-zh-cn book-zh-tw
+
+book-zh-cn book-zh-tw: book-zh-%: $(STAMP) _build/.cache-key
+	$(I18N) notebooks zh-$*
+	$(I18N) build zh-$*
+
+preview-zh: $(STAMP)
+	$(I18N) build zh-cn --quick
+
+po: $(STAMP)
+	$(I18N) po $(DOC)
+
+po-check: $(STAMP)
+	$(I18N) stats $(DOC)
+	$(I18N) check $(DOC)
+
+notebooks-zh: $(STAMP)
+	$(I18N) notebooks
 
 times: $(STAMP)
 	@$(PY) -m lossfns.course.buildinfo times _build

@@ -1,0 +1,228 @@
+"""The Chinese editions: catalogs (locales/zh_CN), the term sheet, the zh_TW conversion and the
+tools of tools/i18n.py (catalog update, markup check, notebook translation)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import i18n  # noqa: E402  (tools/i18n.py)
+
+from lossfns.course import lang  # noqa: E402
+
+pytest.importorskip("babel")
+opencc = pytest.importorskip("opencc")
+
+STATUS = yaml.safe_load(i18n.STATUS.read_text(encoding="utf-8")) or {}
+COMPLETE = STATUS.get("complete") or []
+TERMS = i18n.load_terms()
+CATALOGS = i18n.po_files()
+
+
+# ----------------------------------------------------------------------------- the catalogs
+
+def test_every_document_of_the_book_has_a_catalog():
+    have = {i18n.doc_of(p) for p in CATALOGS}
+    missing = [d for d in i18n.toc_docs() if d not in have]
+    assert not missing, (f"no locales/zh_CN/LC_MESSAGES/<doc>.po for {missing}: run `make po` "
+                         "after adding a document to _toc.yml")
+
+
+def test_status_lists_only_real_documents():
+    unknown = sorted(set(COMPLETE) - {i18n.doc_of(p) for p in CATALOGS})
+    assert not unknown, f"locales/status.yml names documents without a catalog: {unknown}"
+
+
+@pytest.mark.parametrize("doc", COMPLETE or [pytest.param(None, marks=pytest.mark.skip(
+    reason="no document is marked complete in locales/status.yml yet"))])
+def test_complete_document_is_fully_translated(doc):
+    catalog = i18n.read_po(i18n.ZH_CN / f"{doc}.po")
+    bad = [("fuzzy" if m.fuzzy else "untranslated", m.id) for m in i18n.entries(catalog)
+           if m.fuzzy or not m.string]
+    assert not bad, f"{doc}: {len(bad)} message(s) not done:\n" + "\n".join(
+        f"  [{kind}] msgid {msgid[:120]!r}" for kind, msgid in bad)
+
+
+def test_translation_progress(capsys):
+    """Reports the overall counts (shown with -s or on failure); the catalogs must all parse."""
+    total = {"total": 0, "translated": 0, "fuzzy": 0, "untranslated": 0}
+    for po in CATALOGS:
+        c = i18n.counts(i18n.read_po(po))
+        assert c["translated"] + c["fuzzy"] + c["untranslated"] >= c["total"] > 0, po
+        for k in total:
+            total[k] += c[k]
+    with capsys.disabled():
+        print(f"\nzh_CN: {total['translated']}/{total['total']} messages translated, "
+              f"{total['fuzzy']} fuzzy, {total['untranslated']} untranslated "
+              f"in {len(CATALOGS)} documents; complete: {len(COMPLETE)}")
+
+
+@pytest.mark.parametrize("po", CATALOGS + i18n.po_files(ui=True), ids=lambda p: i18n.doc_of(p))
+def test_translations_keep_markup_and_terms(po):
+    problems = i18n.check_catalog(po, TERMS)
+    assert not problems, "\n".join(problems)
+
+
+# ----------------------------------------------------------------------------- term sheet
+
+def test_term_sheet_is_well_formed():
+    seen = set()
+    for term in TERMS:
+        assert {"en", "zh_hans", "zh_hant"} <= set(term), term
+        assert term["en"] not in seen, f"{term['en']!r} twice in terms.yml"
+        seen.add(term["en"])
+        for bad in term.get("forbid", []):
+            text = bad["text"] if isinstance(bad, dict) else bad
+            assert text not in term["zh_hans"], f"{term['en']}: forbids its own word {text!r}"
+
+
+@pytest.mark.parametrize("term", TERMS, ids=lambda t: t["en"])
+def test_term_sheet_traditional_is_what_the_conversion_gives(term):
+    assert lang.to_traditional(term["zh_hans"]) == term["zh_hant"], (
+        "add or fix an entry of lossfns/course/zh_tw_overrides.yml")
+
+
+def test_forbidden_variant_is_reported():
+    assert i18n.term_problems("the logits z", "softmax 的对数几率 z", TERMS)
+    assert not i18n.term_problems("the log-odds of p", "p 的对数几率", TERMS)
+    assert i18n.term_problems("Key points", "条列重点", TERMS)
+    assert i18n.term_problems("the lecture notes", "种子笔记", TERMS)
+    assert not i18n.term_problems("Key points", "要点小结", TERMS)
+
+
+def _glossary():
+    import lossfns.course
+    path = Path(lossfns.course.__file__).parent / "glossary.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("term", [t for t in TERMS
+                                  if any(g["en"].lower() == t["en"].lower() for g in _glossary())],
+                         ids=lambda t: t["en"])
+def test_glossary_uses_the_term_sheet(term):
+    entry = next(g for g in _glossary() if g["en"].lower() == term["en"].lower())
+    assert term["zh_hans"] in entry["zh"], (
+        f"glossary {term['en']!r}: {entry['zh']!r} lacks the sheet's {term['zh_hans']!r}")
+    bad = [b["text"] if isinstance(b, dict) else b for b in term.get("forbid", [])]
+    used = [b for b in bad if b in entry["zh"]]
+    assert not used, f"glossary {term['en']!r}: {entry['zh']!r} uses forbidden {used}"
+    if "zh_hant" in entry:
+        assert term["zh_hant"] in entry["zh_hant"], (
+            f"glossary {term['en']!r}: {entry['zh_hant']!r} lacks {term['zh_hant']!r}")
+
+
+# ----------------------------------------------------------------------------- zh_TW
+
+def test_overrides_beat_opencc_where_it_is_wrong():
+    assert lang.to_traditional("链式法则") == "連鎖律"
+    assert lang.to_traditional("损失函数的超参数") == "損失函數的超參數"
+    assert lang.to_traditional("极大似然估计") == "最大概似估計"
+    assert lang.to_traditional("数据集和小批量") == "資料集和小批次"   # plain s2twp still applies
+
+
+@pytest.mark.parametrize("simplified, traditional", lang.overrides())
+def test_each_override_is_needed(simplified, traditional):
+    from lossfns.course import _opencc
+    assert _opencc.convert(simplified) != traditional, (
+        f"{simplified} → {traditional} is what OpenCC already does: drop the override")
+
+
+def test_generated_traditional_catalogs(tmp_path, monkeypatch):
+    src = tmp_path / "zh_CN"
+    po = src / "chapters" / "x.po"
+    _write(po, [("Chain rule", "链式法则与数据", False), ("Tensor", "", False)])
+    out = tmp_path / "zh_TW"
+    monkeypatch.setattr(i18n, "ZH_CN", src)
+    monkeypatch.setattr(i18n, "ZH_TW", out)
+    i18n.cmd_tw()
+    got = {m.id: m.string for m in i18n.entries(i18n.read_po(out / "chapters" / "x.po"))}
+    assert got == {"Chain rule": "連鎖律與資料", "Tensor": ""}
+
+
+# ----------------------------------------------------------------------------- tools
+
+def _write(path, items):
+    from babel.messages.catalog import Catalog
+    cat = Catalog(locale="zh_CN")
+    for msgid, msgstr, fuzzy in items:
+        cat.add(msgid, msgstr, flags=("fuzzy",) if fuzzy else ())
+    i18n.write_po(path, cat)
+
+
+@pytest.mark.parametrize("msgid, expected", [
+    ("`lossfns.mse(y, y_hat)`", True), ("$J(w) = \\frac{1}{n}$", True), ("0.57× (0.47–0.75)", True),
+    ("{doc}`02_regression_losses`", True), ("{doc}`Chapter 2 <02_regression_losses>`", False),
+    ("mse", False), ("yes", False), ("损失", False)])
+def test_neutral_messages(msgid, expected):
+    assert i18n.neutral(msgid) is expected
+
+
+@pytest.mark.parametrize("msgstr, what", [
+    ("调用 `lossfns.mae(y)`。", "inline code"),
+    ("见 {doc}`第 2 章 <02_regression>`。", "role target"),
+    ("公式 $r = y - \\hat y$。", "math"),
+    ("见[文档](https://example.org/b)。", "link target"),
+    ("**粗体 。", "unbalanced"),
+])
+def test_markup_check_catches_changes(msgstr, what):
+    msgid = ("Call `lossfns.mse(y)`; see {doc}`Chapter 2 <02_regression_losses>`, $r = \\hat y - y$, "
+             "[docs](https://example.org/a) and **bold**.")
+    good = ("调用 `lossfns.mse(y)`；见 {doc}`第 2 章 <02_regression_losses>`、$r = \\hat y - y$、"
+            "[文档](https://example.org/a) 和 **粗体**。")
+    assert i18n.check_markup(msgid, good) == []
+    # replace one piece of the good translation by the broken one
+    broken = good
+    if what == "inline code":
+        broken = good.replace("`lossfns.mse(y)`", "`lossfns.mae(y)`")
+    elif what == "role target":
+        broken = good.replace("<02_regression_losses>", "<02_regression>")
+    elif what == "math":
+        broken = good.replace("$r = \\hat y - y$", "$r = y - \\hat y$")
+    elif what == "link target":
+        broken = good.replace("example.org/a", "example.org/b")
+    else:
+        broken = good.replace("**粗体**", "**粗体")
+    problems = i18n.check_markup(msgid, broken)
+    assert problems and what in problems[0], problems
+
+
+def test_update_keeps_changed_messages_as_fuzzy_and_fills_from_memory(tmp_path):
+    po, pot = tmp_path / "doc.po", tmp_path / "doc.pot"
+    _write(po, [("The loss is small.", "损失很小。", False), ("Old text", "旧文本", False)])
+    _write(pot, [("The loss is very small.", "", False), ("Setup", "", False),
+                 ("`mse`", "", False), ("Brand new", "", False)])
+    status, added, filled = i18n.update_po(pot, po, memory={"Setup": "准备"})
+    got = {m.id: (m.string, m.fuzzy) for m in i18n.entries(i18n.read_po(po))}
+    assert got["The loss is very small."] == ("损失很小。", True)   # a draft to check
+    assert got["Setup"] == ("准备", False)                           # same English elsewhere
+    assert got["`mse`"] == ("`mse`", False)                          # nothing to translate
+    assert got["Brand new"] == ("", False)
+    assert "Old text" not in got
+    assert status == "updated" and filled == 2
+
+
+def test_translate_markdown_segments_like_sphinx():
+    src = ("## Five losses (五种损失)\n\nSome **bold** text\nthat goes on `here`.\n\n"
+           "- item one\n  continued\n- item two\n\n| a | b |\n|---|---|\n| yes | no |\n\n"
+           "```{admonition} Tip title\n:class: tip\nBody.\n```\n")
+    table = {"Five losses (五种损失)": "五种损失", "Some **bold** text that goes on `here`.":
+             "一些**粗体** `here`。", "item one continued": "第一项", "item two": "第二项",
+             "yes": "是", "Tip title": "提示", "Body.": "正文。"}
+    out, found, done = i18n.translate_markdown(src, table)
+    assert out == ("## 五种损失\n\n一些**粗体** `here`。\n\n- 第一项\n- 第二项\n\n"
+                   "| a | b |\n|---|---|\n| 是 | no |\n\n```{admonition} 提示\n:class: tip\n"
+                   "正文。\n```\n")
+    assert (found, done) == (10, 7)   # a, b and no are messages left untranslated
+
+
+def test_translated_notebook_sets_the_language_first(tmp_path):
+    doc = i18n.lesson_docs()[0]
+    nb, found, done = i18n.translate_notebook(ROOT / f"{doc}.ipynb", "zh-tw", doc)
+    first = nb["cells"][0]
+    assert first["cell_type"] == "code"
+    assert 'os.environ["LOSSFNS_LANG"] = "zh-tw"' in "".join(first["source"])
+    assert found > 0 and 0 <= done <= found
