@@ -27,6 +27,7 @@ from .losses.classification import (binary_cross_entropy, binary_cross_entropy_w
                                     cross_entropy, focal_loss, hinge, multiclass_hinge, nll_loss,
                                     squared_hinge)
 from .losses.distribution import kl_divergence
+from .losses.likelihood import gaussian_nll_loss, poisson_nll_loss
 from .losses.metric import contrastive_loss, margin_ranking_loss, triplet_loss
 from .losses.regression import huber, log_cosh, mae, mse, quantile
 from .losses.segmentation import dice_coefficient, dice_loss, iou
@@ -40,7 +41,7 @@ __version__ = "0.1.0"
 __all__ = [
     "seed_everything", "Loss", "KernelOut", "REDUCTIONS", "catalog", "catalog_table", "loss",
     "sigmoid", "log_sigmoid", "softplus", "softmax", "log_softmax",
-    "mse", "mae", "huber", "log_cosh", "quantile",
+    "mse", "mae", "huber", "log_cosh", "quantile", "gaussian_nll_loss", "poisson_nll_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "hinge", "squared_hinge",
     "cross_entropy", "nll_loss", "multiclass_hinge", "focal_loss", "kl_divergence",
     "dice_loss", "dice_coefficient", "iou", "contrastive_loss", "triplet_loss",

@@ -145,6 +145,13 @@ def check_open_interval(value, name: str, low: float, high: float) -> float:
     return v
 
 
+def check_bool(value, name: str) -> bool:
+    """A flag: True or False (a bool or numpy bool), never a string or number that looks like one."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
+
+
 def check_choice(value, name: str, choices) -> str:
     if value not in choices:
         valid = ", ".join(repr(c) for c in choices)

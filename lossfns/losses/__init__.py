@@ -1,2 +1,2 @@
-"""The losses, one module per family: regression, classification, distribution, metric,
+"""The losses, one module per family: regression, likelihood, classification, distribution, metric,
 segmentation, sequence. Each public loss is a `lossfns.core.Loss` object."""
