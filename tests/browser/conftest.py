@@ -63,6 +63,8 @@ class Visit:
     failed: list[str] = field(default_factory=list)      # local requests that failed or 4xx/5xx
     mathjax: bool = False                                 # the page loads MathJax
     facts: dict = field(default_factory=dict)             # collect_facts() after the load
+    console: list = field(default_factory=list)           # every console message (all types)
+    requests: list[str] = field(default_factory=list)     # every URL the page requested
 
 
 def _is_local(url: str, base: str) -> bool:
@@ -70,14 +72,6 @@ def _is_local(url: str, base: str) -> bool:
     return scheme in ("data", "blob", "about", "chrome-error") or url.startswith(base)
 
 
-def _benign(message) -> bool:
-    """Console errors that are not the book's fault, each with its reason.
-
-    Chromium asks every new origin for /favicon.ico; the book has no favicon, so the server
-    answers 404 and Chromium logs it as a console error (no page of the book requests it).
-    """
-    location = (message.location or {}).get("url", "")
-    return location.endswith("/favicon.ico")
 
 
 def _where(message) -> str:
@@ -86,35 +80,54 @@ def _where(message) -> str:
 
 
 @pytest.fixture(scope="session")
-def context(browser, base_url):
-    ctx = browser.new_context(viewport=VIEWPORT, service_workers="block")
-    ctx.set_default_timeout(TIMEOUT_MS)
-    # Nothing may leave localhost: such requests are recorded (Visit.external) and aborted, so
-    # a page that tries cannot hang on a network that is not there.
-    ctx.route(lambda url: not _is_local(url, base_url), lambda route: route.abort())
-    yield ctx
-    ctx.close()
+def contexts(browser, base_url):
+    """contexts(width=1280, scheme="light") -> a browser context of that viewport width and
+    colour scheme (the book follows the system's light/dark preference), made once."""
+    made = {}
+
+    def get(width: int = VIEWPORT["width"], scheme: str = "light"):
+        key = (width, scheme)
+        if key not in made:
+            ctx = browser.new_context(viewport={"width": width, "height": VIEWPORT["height"]},
+                                      color_scheme=scheme, service_workers="block")
+            ctx.set_default_timeout(TIMEOUT_MS)
+            # Nothing may leave localhost: such requests are recorded (Visit.external) and
+            # aborted, so a page that tries cannot hang on a network that is not there.
+            ctx.route(lambda url: not _is_local(url, base_url), lambda route: route.abort())
+            made[key] = ctx
+        return made[key]
+
+    yield get
+    for ctx in made.values():
+        ctx.close()
 
 
 @pytest.fixture(scope="session")
-def open_page(context, base_url):
-    """open_page(path) -> (page, Visit): a new tab on `path`, loaded, MathJax finished.
+def context(contexts):
+    return contexts()
+
+
+@pytest.fixture(scope="session")
+def open_page(contexts, base_url):
+    """open_page(path, width=1280, scheme="light") -> (page, Visit): a new tab on `path`,
+    loaded, MathJax finished.
 
     The caller closes the page (``page.close()``) when done.
     """
-    def _open(path: str):
-        page = context.new_page()
+    def _open(path: str, width: int = VIEWPORT["width"], scheme: str = "light"):
+        page = contexts(width, scheme).new_page()
         visit = Visit(base_url + path)
 
         page.on("pageerror", lambda exc: visit.errors.append(f"uncaught: {exc}"))
-        page.on("console", lambda m: m.type == "error" and not _benign(m)
-                and visit.errors.append(f"console.error: {m.text} [{_where(m)}]"))
+        page.on("console", lambda m: visit.console.append(m) or (
+            m.type == "error" and visit.errors.append(f"console.error: {m.text} [{_where(m)}]")))
         page.on("request", lambda r: not _is_local(r.url, base_url)
                 and visit.external.append(r.url))
         page.on("requestfailed", lambda r: r.url.startswith(base_url)
                 and visit.failed.append(f"{r.url} ({r.failure})"))
-        page.on("response", lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico")
+        page.on("response", lambda r: r.status >= 400
                 and visit.failed.append(f"{r.url} (HTTP {r.status})"))
+        page.on("request", lambda r: visit.requests.append(r.url))
 
         page.goto(visit.url, wait_until="load")
         visit.mathjax = wait_for_mathjax(page)
