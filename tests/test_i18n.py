@@ -226,3 +226,77 @@ def test_translated_notebook_sets_the_language_first(tmp_path):
     assert first["cell_type"] == "code"
     assert 'os.environ["LOSSFNS_LANG"] = "zh-tw"' in "".join(first["source"])
     assert found > 0 and 0 <= done <= found
+
+
+# ----------------------------------------------------------------------------- _ext/lang_switcher
+
+sys.path.insert(0, str(ROOT / "_ext"))
+import lang_switcher  # noqa: E402
+
+
+@pytest.mark.parametrize("page, current, target, expected", [
+    ("chapters/02_x", "en", "zh_CN", "../zh-cn/chapters/02_x.html"),
+    ("chapters/02_x", "zh_CN", "en", "../../chapters/02_x.html"),
+    ("chapters/02_x", "zh_TW", "zh_CN", "../../zh-cn/chapters/02_x.html"),
+    ("intro", "en", "zh_TW", "zh-tw/intro.html"),
+    ("intro", "zh_TW", "zh_TW", "../zh-tw/intro.html"),
+])
+def test_switcher_links_point_to_the_same_page(page, current, target, expected):
+    assert lang_switcher.href(page, current, target) == expected
+
+
+def test_cjk_runs_are_found():
+    assert lang_switcher.cjk_segments("Regression losses (回归损失，二) and 熵") == [
+        ("Regression losses (", False), ("回归损失，二", True), (") and ", False), ("熵", True)]
+    assert lang_switcher.cjk_segments("no Chinese（）") == [("no Chinese（）", False)]
+
+
+def _mini_book(tmp_path, language):
+    """A two-page Sphinx project with the book's theme and lang_switcher, built as `language`."""
+    import subprocess
+    src = tmp_path / "src"
+    (src / "chapters").mkdir(parents=True)
+    (src / "conf.py").write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT / '_ext')!r})\n"
+        "extensions = ['lang_switcher']\nhtml_theme = 'sphinx_book_theme'\n"
+        f"locale_dirs = [{str(ROOT / 'locales')!r}]\nhtml_title = 'Loss Functions: an executable "
+        "course'\n", encoding="utf-8")
+    (src / "index.rst").write_text("Intro\n=====\n\nThe loss (损失) of ``代码``.\n\n"
+                                   ".. toctree::\n\n   chapters/one\n", encoding="utf-8")
+    (src / "chapters" / "one.rst").write_text("One (一)\n========\n\nText 交叉熵.\n",
+                                              encoding="utf-8")
+    out = tmp_path / "html"
+    r = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-W", "-b", "html",
+                        "-D", f"language={language}", str(src), str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_english_edition_has_switcher_alternates_and_zh_spans(tmp_path):
+    out = _mini_book(tmp_path, "en")
+    page = (out / "chapters" / "one.html").read_text(encoding="utf-8")
+    assert '<nav class="lang-switcher" aria-label=' in page
+    assert ('href="../zh-cn/chapters/one.html" hreflang="zh-CN" lang="zh-CN">简体中文</a>'
+            in page)
+    assert ('href="../chapters/one.html" hreflang="en" lang="en" aria-current="page">English'
+            in page)
+    assert '<link rel="alternate" hreflang="zh-TW" href="../zh-tw/chapters/one.html" />' in page
+    assert 'Text <span lang="zh-Hans">交叉熵</span>.' in page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '(<span lang="zh-Hans">损失</span>)' in index
+    assert "<span lang=\"zh-Hans\">代码</span>" not in index       # code is left alone
+    assert "<title>Intro" in index and "span" not in index.split("<title>")[1].split("<")[0]
+
+
+def test_chinese_edition_translates_the_theme(tmp_path):
+    out = _mini_book(tmp_path, "zh_CN")
+    page = (out / "chapters" / "one.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN"' in page
+    assert 'href="../../chapters/one.html" hreflang="en" lang="en">English</a>' in page
+    assert 'aria-current="page">简体中文</a>' in page
+    assert "损失函数：一门可运行的课程" in page            # html_title from theme.po
+    assert 'title="打印为 PDF"' in page                   # booktheme's own zh_CN says 列印成
+    assert 'title="显示或隐藏左侧目录"' in page            # hard-coded in the theme's template
+    assert 'lang="zh-Hans"' not in page                  # spans only in the English edition

@@ -45,7 +45,7 @@ STATUS = LOCALES / "status.yml"
 #: edition (URL folder, LOSSFNS_LANG value) -> Sphinx language
 EDITIONS = {"zh-cn": "zh_CN", "zh-tw": "zh_TW"}
 #: catalogs of the theme and extensions' UI strings we fill in (not documents of the book)
-UI_DOMAINS = ("sphinx", "booktheme", "exercise")
+UI_DOMAINS = ("theme",)
 
 # Inline markup that a translation must carry over unchanged (see check_markup).
 _CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
@@ -417,8 +417,8 @@ def cmd_build(args) -> int:
     else:
         out = BUILD / "html" / edition
     t0 = time.time()
-    rc = sphinx(out, "html", overrides, doctrees=BUILD / f".doctrees-{edition}"
-                + ("-preview" if args.quick else ""), strict=not args.quick)
+    doctrees = BUILD / (f".doctrees-{edition}" + ("-preview" if args.quick else ""))
+    rc = sphinx(out, "html", overrides, doctrees=doctrees, strict=not args.quick)
     notebooks = BUILD / "notebooks" / edition
     if rc == 0 and notebooks.is_dir():
         # The page's .ipynb download button serves _sources/<doc>.ipynb: the Chinese copy.
