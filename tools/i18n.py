@@ -204,6 +204,9 @@ def update_po(pot: Path, po: Path, memory: dict) -> tuple[str, int, int]:
     catalog.last_translator = "lossfns course translators"
     filled = 0
     for m in entries(catalog):
+        # Babel guesses "python-format" from a "%" in the English ("6 % of"); these messages are
+        # Markdown, never %-formatted, and msgfmt would reject a correct translation ("6 % 的").
+        m.flags.difference_update({"python-format", "python-brace-format"})
         if m.string:
             continue
         if neutral(m.id):
@@ -391,13 +394,47 @@ def jieba_dict(edition: str) -> Path:
 
 
 def cmd_build(args) -> int:
+    """Build the editions named; two or more run at once, one process each (one per core),
+    with their logs in _build/logs/<edition>.log."""
+    if len(args.editions) == 1:
+        args.edition = args.editions[0]
+        return build_edition(args)
+    if "zh-tw" in args.editions:
+        cmd_tw()
+    logs = BUILD / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    procs = []
+    for edition in args.editions:
+        log = open(logs / f"{edition}.log", "w", encoding="utf-8")
+        cmd = [sys.executable, __file__, "build", edition, "--no-tw"] + (["--quick"] if args.quick
+                                                                       else [])
+        procs.append((edition, log, subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)))
+        print(f"build {edition}: started, log in {_rel(logs / f'{edition}.log')}")
+    rc = 0
+    for edition, log, proc in procs:
+        code = proc.wait()
+        log.close()
+        text = (logs / f"{edition}.log").read_text(encoding="utf-8", errors="replace")
+        problems = [ln for ln in text.splitlines()
+                    if ("WARNING" in ln or "ERROR" in ln) and "IPKernelApp" not in ln]
+        print("\n".join(problems[:40]))
+        print(text.strip().splitlines()[-1] if text.strip() else f"build {edition}: no output")
+        rc = rc or code
+    print(f"build {' '.join(args.editions)}: {'OK' if rc == 0 else 'FAILED'} in "
+          f"{time.time() - t0:.0f} s")
+    return rc
+
+
+def build_edition(args) -> int:
     """One Chinese edition in _build/html/<edition>: lessons executed with LOSSFNS_LANG set
     (their own execution cache), strict (-W -n --keep-going) unless --quick (no execution, no
     strictness: a translator's preview)."""
     edition = args.edition
     language = EDITIONS[edition]
     if language == "zh_TW":
-        cmd_tw()
+        if not args.no_tw:
+            cmd_tw()
         locale_dir = I18N / "locales"
     else:
         locale_dir = LOCALES
@@ -420,7 +457,7 @@ def cmd_build(args) -> int:
     doctrees = BUILD / (f".doctrees-{edition}" + ("-preview" if args.quick else ""))
     rc = sphinx(out, "html", overrides, doctrees=doctrees, strict=not args.quick)
     notebooks = BUILD / "notebooks" / edition
-    if rc == 0 and notebooks.is_dir():
+    if notebooks.is_dir():
         # The page's .ipynb download button serves _sources/<doc>.ipynb: the Chinese copy.
         for nb in notebooks.rglob("*.ipynb"):
             dest = out / "_sources" / nb.relative_to(notebooks)
@@ -575,7 +612,8 @@ def main(argv=None) -> int:
         p.set_defaults(f=f)
     sub.add_parser("tw").set_defaults(f=cmd_tw)
     p = sub.add_parser("build")
-    p.add_argument("edition", choices=list(EDITIONS))
+    p.add_argument("editions", nargs="+", choices=list(EDITIONS))
+    p.add_argument("--no-tw", action="store_true", help="zh_TW catalogs are already generated")
     p.add_argument("--quick", action="store_true",
                    help="no execution, not strict: a preview in _build/preview/<edition>")
     p.set_defaults(f=cmd_build)
