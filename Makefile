@@ -67,6 +67,7 @@ test: $(STAMP)
 	$(MAKE) unit
 	$(MAKE) nbval
 	$(MAKE) book
+	$(MAKE) book-zh
 	$(MAKE) browser
 
 # Pages of _build/html in headless Chromium (skipped, with the reason, where /usr/bin/chromium is
@@ -79,7 +80,10 @@ browser: $(STAMP)
 # the lessons with LOSSFNS_LANG set, with its own execution cache (_build/.jupyter_cache-zh-*,
 # dropped with the English one by _build/.cache-key), strict like `book`.
 I18N := $(PY) tools/i18n.py
-book-zh: book-zh-cn book-zh-tw
+# book-zh builds both editions at once, one process per core (logs in _build/logs/zh-*.log).
+book-zh: $(STAMP) _build/.cache-key
+	$(I18N) notebooks
+	$(I18N) build zh-cn zh-tw
 
 book-zh-cn book-zh-tw: book-zh-%: $(STAMP) _build/.cache-key
 	$(I18N) notebooks zh-$*

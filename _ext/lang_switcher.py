@@ -206,6 +206,12 @@ def _config_inited(app, config):
                                                                "Search this book..."))
         config.html_title = mine.gettext(config.html_title)
         config.author = mine.gettext(config.author)
+    folder = {e[0]: e[2] for e in EDITIONS}.get(edition_of(config.language))
+    if folder and config.zh_notebooks_branch:
+        # Colab / Binder buttons open the translated notebook: <branch>/<folder>/<page>.ipynb
+        # (the branch holds _build/notebooks as published by the deploy; see locales/README.md)
+        options["repository_branch"] = config.zh_notebooks_branch
+        options["path_to_docs"] = folder
     end = options.get("article_header_end", ["article-header-buttons.html"])
     if isinstance(end, str):
         end = [x.strip() for x in end.split(",") if x.strip()]
@@ -224,6 +230,7 @@ def _page_context(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    app.add_config_value("zh_notebooks_branch", "notebooks-zh", "html")
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)
     app.connect("builder-inited", _install_ui_catalog)

@@ -2,6 +2,7 @@
 tools of tools/i18n.py (catalog update, markup check, notebook translation)."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -300,3 +301,34 @@ def test_chinese_edition_translates_the_theme(tmp_path):
     assert 'title="打印为 PDF"' in page                   # booktheme's own zh_CN says 列印成
     assert 'title="显示或隐藏左侧目录"' in page            # hard-coded in the theme's template
     assert 'lang="zh-Hans"' not in page                  # spans only in the English edition
+
+
+def test_chinese_edition_launches_the_translated_notebooks(tmp_path):
+    import types
+    app = types.SimpleNamespace(confdir=str(ROOT))
+    config = types.SimpleNamespace(
+        language="zh_TW", locale_dirs=[str(ROOT / "locales")], templates_path=[],
+        html_static_path=[], html_title="T", author="A", zh_notebooks_branch="notebooks-zh",
+        html_theme_options={"repository_branch": "main", "path_to_docs": ""})
+    app.config = config
+    lang_switcher._config_inited(app, config)
+    assert config.html_theme_options["repository_branch"] == "notebooks-zh"
+    assert config.html_theme_options["path_to_docs"] == "zh-tw"
+    assert config.html_theme_options["article_header_end"][0] == lang_switcher.TEMPLATE
+
+
+def test_translated_notebook_runs_under_nbval(tmp_path):
+    """Chapter 1 in Simplified Chinese, as `make notebooks-zh` writes it, executes cleanly."""
+    import json
+    import subprocess
+    doc = "chapters/01_what_is_a_loss"
+    nb, _found, _done = i18n.translate_notebook(ROOT / f"{doc}.ipynb", "zh-cn", doc)
+    path = tmp_path / "01_what_is_a_loss.ipynb"
+    path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                        "-c", os.devnull, "--rootdir", str(tmp_path), "--nbval-lax",
+                        "--nbval-current-env", str(path)],
+                       capture_output=True, text=True, cwd=tmp_path,
+                       env={**os.environ, "OMP_NUM_THREADS": "1", "LOSSFNS_LANG": "en"})
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
+    assert " passed" in r.stdout
