@@ -15,6 +15,9 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # gain nothing from threads (they only add contention and run-to-run noise).
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND := Agg
+# Lessons run by the book's build: the pages load the quiz and slider scripts once, from
+# _static/, so outputs leave them out (elsewhere, e.g. JupyterLab, each output carries its own).
+book book-zh book-zh-cn book-zh-tw: export LOSSFNS_BOOK_BUILD := 1
 
 .PHONY: help install book test unit nbval browser lab serve clean distclean times student bench \
 	book-zh book-zh-cn book-zh-tw preview-zh po po-check notebooks-zh

@@ -1,0 +1,1 @@
+../lossfns/course/static/quiz.js
