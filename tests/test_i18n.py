@@ -213,20 +213,20 @@ def test_translate_markdown_segments_like_sphinx():
     table = {"Five losses (五种损失)": "五种损失", "Some **bold** text that goes on `here`.":
              "一些**粗体** `here`。", "item one continued": "第一项", "item two": "第二项",
              "yes": "是", "Tip title": "提示", "Body.": "正文。"}
-    out, found, done = i18n.translate_markdown(src, table)
+    out, found, wanted, done = i18n.translate_markdown(src, table)
     assert out == ("## 五种损失\n\n一些**粗体** `here`。\n\n- 第一项\n- 第二项\n\n"
                    "| a | b |\n|---|---|\n| 是 | no |\n\n```{admonition} 提示\n:class: tip\n"
                    "正文。\n```\n")
-    assert (found, done) == (10, 7)   # a, b and no are messages left untranslated
+    assert (found, wanted, done) == (10, 7, 7)   # a, b and no are left untranslated
 
 
 def test_translated_notebook_sets_the_language_first(tmp_path):
     doc = i18n.lesson_docs()[0]
-    nb, found, done = i18n.translate_notebook(ROOT / f"{doc}.ipynb", "zh-tw", doc)
+    nb, found, wanted, done = i18n.translate_notebook(ROOT / f"{doc}.ipynb", "zh-tw", doc)
     first = nb["cells"][0]
     assert first["cell_type"] == "code"
     assert 'os.environ["LOSSFNS_LANG"] = "zh-tw"' in "".join(first["source"])
-    assert found > 0 and 0 <= done <= found
+    assert found > 0 and 0 <= done == wanted <= found
 
 
 # ----------------------------------------------------------------------------- _ext/lang_switcher
@@ -322,7 +322,7 @@ def test_translated_notebook_runs_under_nbval(tmp_path):
     import json
     import subprocess
     doc = "chapters/01_what_is_a_loss"
-    nb, _found, _done = i18n.translate_notebook(ROOT / f"{doc}.ipynb", "zh-cn", doc)
+    nb, *_counts = i18n.translate_notebook(ROOT / f"{doc}.ipynb", "zh-cn", doc)
     path = tmp_path / "01_what_is_a_loss.ipynb"
     path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
     r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
@@ -332,3 +332,35 @@ def test_translated_notebook_runs_under_nbval(tmp_path):
                        env={**os.environ, "OMP_NUM_THREADS": "1", "LOSSFNS_LANG": "en"})
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
     assert " passed" in r.stdout
+
+
+# ----------------------------------------------------------------------------- figures in Chinese
+
+def test_cjk_font_draws_chinese_without_missing_glyphs(monkeypatch, recwarn):
+    mpl = pytest.importorskip("matplotlib")
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+    if not any(f.name in lang.CJK_FONTS for f in font_manager.fontManager.ttflist):
+        pytest.skip("no CJK font installed (apt-get install fonts-wqy-microhei)")
+    with mpl.rc_context():
+        name = lang.use_cjk_font()
+        assert name in lang.CJK_FONTS
+        assert mpl.rcParams["font.family"][1] == name and not mpl.rcParams["axes.unicode_minus"]
+        fig, ax = plt.subplots()
+        ax.set_title("交叉熵 cross-entropy −1")
+        fig.canvas.draw()
+        plt.close(fig)
+    assert not [w for w in recwarn if "missing from font" in str(w.message)]
+
+
+def test_no_cjk_font_prints_what_to_install(monkeypatch, capsys):
+    mpl = pytest.importorskip("matplotlib")
+    monkeypatch.setattr(lang, "CJK_FONTS", ("No Such Font CJK",))
+    monkeypatch.setattr(lang, "_warned", [])
+    with mpl.rc_context():
+        assert lang.use_cjk_font() is None
+        assert lang.use_cjk_font() is None
+    out = capsys.readouterr().out
+    assert out.count("No Chinese font found for matplotlib") == 1
+    assert "fonts-noto-cjk" in out and "fonts-wqy-microhei" in out

@@ -490,10 +490,11 @@ def _md_parser():
 _DIRECTIVE = re.compile(r"^\{([\w:-]+)\}\s*(.*)$")
 
 
-def translate_markdown(source: str, table: dict, parser=None) -> tuple[str, int, int]:
+def translate_markdown(source: str, table: dict, parser=None) -> tuple[str, int, int, int]:
     """Translate one markdown cell, message by message as Sphinx segments it (headings,
     paragraphs, list items, table cells, directive titles and bodies). Returns the text, the
-    number of messages found and the number translated."""
+    number of messages found, the number with a translation and the number translated (the
+    last two differ only where a translation could not be placed back into the markdown)."""
     parser = parser or _md_parser()
     lines = source.split("\n")
     edits = []   # (first line, end line, English as markdown-it saw it, translation)
@@ -538,7 +539,7 @@ def translate_markdown(source: str, table: dict, parser=None) -> tuple[str, int,
         if n:
             lines[start:end] = block.split("\n")
             done += 1
-    return "\n".join(lines), found, done
+    return "\n".join(lines), found, len(edits), done
 
 
 def lesson_docs() -> list[str]:
@@ -554,23 +555,23 @@ def first_cell(edition: str) -> dict:
                        f'os.environ["LOSSFNS_LANG"] = "{edition}"']}
 
 
-def translate_notebook(path: Path, edition: str, doc: str) -> tuple[dict, int, int]:
+def translate_notebook(path: Path, edition: str, doc: str) -> tuple[dict, int, int, int]:
     nb = json.loads(path.read_text(encoding="utf-8"))
     table = catalog_dict(edition, doc)
     parser = _md_parser()
-    found = done = 0
+    found = wanted = done = 0
     for cell in nb["cells"]:
         if cell["cell_type"] != "markdown":
             continue
         src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        new, f, d = translate_markdown(src, table, parser)
-        found, done = found + f, done + d
+        new, f, w, d = translate_markdown(src, table, parser)
+        found, wanted, done = found + f, wanted + w, done + d
         cell["source"] = new.splitlines(keepends=True)
     nb["cells"].insert(0, first_cell(edition))
     nb.setdefault("metadata", {})["language_info"] = nb["metadata"].get("language_info",
                                                                         {"name": "python"})
     nb["metadata"]["lossfns_lang"] = edition
-    return nb, found, done
+    return nb, found, wanted, done
 
 
 def cmd_notebooks(args) -> int:
@@ -579,20 +580,21 @@ def cmd_notebooks(args) -> int:
         cmd_tw()
     for edition in editions:
         out = BUILD / "notebooks" / edition
-        total_f = total_d = 0
+        total_f = total_w = total_d = 0
         for doc in lesson_docs():
-            nb, f, d = translate_notebook(ROOT / f"{doc}.ipynb", edition, doc)
+            nb, f, w, d = translate_notebook(ROOT / f"{doc}.ipynb", edition, doc)
             dest = out / f"{doc}.ipynb"
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n",
                             encoding="utf-8")
-            total_f, total_d = total_f + f, total_d + d
-            if args.verbose:
-                print(f"  {doc}: {d}/{f} messages translated")
+            total_f, total_w, total_d = total_f + f, total_w + w, total_d + d
+            if args.verbose or d < w:
+                print(f"  {doc}: {d}/{f} messages translated"
+                      + (f"; {w - d} translation(s) could not be placed" if d < w else ""))
         frac = total_d / total_f if total_f else 1.0
-        print(f"notebooks {edition}: {len(lesson_docs())} notebooks in "
-              f"{out.relative_to(ROOT)}; {total_d}/{total_f} markdown messages translated "
-              f"({frac:.0%})")
+        print(f"notebooks {edition}: {len(lesson_docs())} notebooks in {_rel(out)}; "
+              f"{total_d}/{total_f} markdown messages translated ({frac:.0%}); "
+              f"{total_d}/{total_w} of the catalogs' translations placed")
     return 0
 
 

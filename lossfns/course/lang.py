@@ -72,18 +72,25 @@ NO_CJK_FONT = ("No Chinese font found for matplotlib: Chinese text in figures wi
 
 
 def use_cjk_font() -> str | None:
-    """Make matplotlib draw Chinese: put the first installed CJK font first in the sans-serif
-    list and draw the minus sign as ASCII '-' (CJK fonts lack U+2212). Returns the font's name,
-    or None after printing one line that says what to install."""
+    """Make matplotlib draw Chinese: the font family becomes the first installed sans-serif font
+    (DejaVu Sans) then the first installed CJK font, so Latin text keeps its look and each
+    Chinese character falls back to the CJK font; the minus sign is drawn as ASCII '-'.
+    Returns the CJK font's name, or None after printing (once) a line saying what to install."""
     import matplotlib as mpl
     from matplotlib import font_manager
     installed = {f.name for f in font_manager.fontManager.ttflist}
+    mpl.rcParams["axes.unicode_minus"] = False
     for name in CJK_FONTS:
         if name in installed:
-            rest = [f for f in mpl.rcParams["font.sans-serif"] if f != name]
-            mpl.rcParams["font.sans-serif"] = [name] + rest
-            mpl.rcParams["font.family"] = "sans-serif"
-            mpl.rcParams["axes.unicode_minus"] = False
+            # a list of families makes matplotlib fall back glyph by glyph (not the generic
+            # sans-serif list, from which it takes one font only)
+            first = next((f for f in mpl.rcParams["font.sans-serif"] if f in installed), None)
+            mpl.rcParams["font.family"] = [f for f in (first, name) if f] + ["sans-serif"]
             return name
-    print(NO_CJK_FONT)
+    if not _warned:
+        print(NO_CJK_FONT)
+        _warned.append(True)
     return None
+
+
+_warned: list = []

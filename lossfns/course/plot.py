@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import lang
+
 #: Colours in a fixed order, so "MSE" is the same colour in every chapter (colour-blind safe).
 COLORS = {
     "mse": "#0072B2", "mae": "#D55E00", "huber": "#009E73", "log_cosh": "#CC79A7",
@@ -40,6 +42,7 @@ def use_style():
 
     mpl.rcParams.update(STYLE)
     mpl.rcParams["axes.prop_cycle"] = cycler(color=_CYCLE)
+    lang.use_cjk_font()   # Chinese labels (zh editions, key terms): a CJK font, ASCII minus
 
 
 def color(name: str, i: int = 0) -> str:
