@@ -292,3 +292,76 @@ def test_no_raw_markdown_reaches_the_reader():
                     assert not re.search(r"\*\w[^*]*\w\*|`", visible), (it["id"], visible)
                     tags = set(re.findall(r"</?([a-z0-9]+)", out))
                     assert tags <= {"p", "em", "strong", "code", "span"}, (it["id"], tags, t)
+
+
+# ---------------------------------------------------------------------------------------------
+# Option order and reader-facing words (issue 9 #3)
+# ---------------------------------------------------------------------------------------------
+def _positions(items):
+    """The right answer's position in each multiple-choice item (a tuple for multi items)."""
+    return [it["answer"] if it["type"] == "choice" else tuple(it["answer"])
+            for it in items if it["type"] != "numeric"]
+
+
+@pytest.mark.parametrize("chapter", ALL)
+def test_right_answer_position_varies(chapter):
+    positions = _positions(quiz.load(chapter))
+    if len(positions) < 2:
+        pytest.skip(f"{chapter}: fewer than two multiple-choice items")
+    top = max(positions.count(p) for p in positions)
+    assert top <= len(positions) / 2, (
+        f"{chapter}: the right answer is in the same position in {top} of {len(positions)} "
+        f"multiple-choice items: {positions}")
+
+
+def test_option_order_is_fixed_per_item_and_keeps_the_answer():
+    raw = quiz._load_raw(ALL[0])
+    for it in raw:
+        if it["type"] == "numeric":
+            continue
+        shown = quiz.arrange(it)
+        assert shown == quiz.arrange(copy.deepcopy(it))                  # deterministic
+        assert sorted(c["en"] for c in shown["choices"]) == sorted(c["en"] for c in it["choices"])
+        right = [it["answer"]] if it["type"] == "choice" else it["answer"]
+        now = [shown["answer"]] if it["type"] == "choice" else shown["answer"]
+        assert sorted(it["choices"][i]["en"] for i in right) == \
+            sorted(shown["choices"][i]["en"] for i in now)
+    assert quiz._order("ch99-q1", 4) == quiz._order("ch99-q1", 4)
+    orders = {tuple(quiz._order(f"ch99-q{k}", 4)) for k in range(40)}
+    assert len(orders) > 10                                               # varies with the id
+
+
+#: words that name the source notes (file names, "seed N", 种子, 勘误) — for maintainers only
+INTERNAL = re.compile(r"\bseeds?\b|种子|種子|勘误|勘誤|errata|SEED_|\b\d{3}_[0-9a-f]{16}(\.txt)?\b",
+                      re.I)
+
+
+def _reader_texts(it, lang):
+    yield quiz.prompt(it, lang)
+    yield quiz.text(it["explanation"], lang)
+    for c in it.get("choices", []):
+        yield quiz.text(c, lang)
+
+
+@pytest.mark.parametrize("chapter", ALL)
+def test_no_reader_facing_text_names_the_source_notes(chapter):
+    items = quiz.load(chapter)
+    for it in items:
+        for lang in ("en", "zh-cn", "zh-tw"):
+            for t in _reader_texts(it, lang):
+                assert not INTERNAL.search(t), f"{it['id']} ({lang}): {t}"
+    # nor anything rendered from the bank: the widget, the answer list, the answer key
+    rendered = [quiz.quiz_html(items, lang, assets="book") for lang in ("en", "zh-cn", "zh-tw")]
+    rendered.append(quiz.answer_key_markdown(chapter))
+    for page in rendered:
+        assert not INTERNAL.search(page), INTERNAL.search(page).group(0)
+        for it in items:
+            if it["source"] != "new":
+                assert it["source"] not in page
+
+
+def test_the_scan_finds_what_it_looks_for():
+    for bad in ("seed 003 says", "the seed's answer", "种子笔记 002", "（勘误 #6）",
+                "001_de3242bbe8c04137.txt", "SEED_ERRATA #2"):
+        assert INTERNAL.search(bad), bad
+    assert not INTERNAL.search("the original lecture notes say / 原始讲义说")

@@ -22,8 +22,9 @@ Each item::
 
 Numeric answers given by ``compute`` are recomputed every time the quiz is loaded, so a formula
 change cannot leave a stale key. The options of a multiple-choice item are shown in an order
-fixed by the item's id (``arrange``), so the right answer's position varies from item to item
-but not from run to run; ``load`` returns the items in that order, with ``answer`` remapped.
+fixed by the item ids (``arrange_chapter``), so the right answer's position varies from item to
+item — evenly over a chapter — but not from run to run; ``load`` returns the items in that
+order, with ``answer`` remapped (write the YAML in any order: the right answer may come first).
 
 The widget's markup is plain HTML (fieldset/legend, radio buttons or checkboxes, a labelled
 number box, a Check button, feedback in a live region) made interactive by ``static/quiz.js``
@@ -125,9 +126,10 @@ def load(chapter: str, kind: str | None = None) -> list[dict]:
         raise ValueError(f"kind must be one of {KINDS}; got {kind!r}")
     items = copy.deepcopy(_load_raw(chapter))
     validate(items, chapter)
+    items = arrange_chapter(items)
     if kind is not None:
         items = [it for it in items if it.get("kind", "quiz") == kind]
-    return [arrange(it) for it in items]
+    return items
 
 
 def _bilingual(item, key, where):
@@ -249,21 +251,31 @@ def answer_value(item: dict) -> float:
 # --------------------------------------------------------------------------------------------
 # Option order: fixed per item id
 # --------------------------------------------------------------------------------------------
-def _order(item_id: str, n: int) -> list[int]:
-    """A permutation of range(n), the same on every machine for the same id."""
-    seed = int.from_bytes(hashlib.sha256(f"lossfns-quiz:{item_id}".encode()).digest()[:8], "big")
+def _seed(item_id: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"lossfns-quiz:{item_id}".encode()).digest()[:8], "big")
+
+
+def _order(item_id: str, n: int, right: int | None = None, slot: int | None = None) -> list[int]:
+    """A permutation of range(n), the same on every machine for the same id; with `right` and
+    `slot`, option `right` is put at position `slot` (the others still shuffled by the id)."""
     order = list(range(n))
-    random.Random(seed).shuffle(order)
+    random.Random(_seed(item_id)).shuffle(order)
+    if right is not None and slot is not None:
+        order.remove(right)
+        order.insert(slot, right)
     return order
 
 
-def arrange(item: dict) -> dict:
+def arrange(item: dict, slot: int | None = None) -> dict:
     """A copy of a multiple-choice item with its options in display order and `answer` remapped
-    (numeric items are returned as a copy, unchanged)."""
+    (numeric items are returned as a copy, unchanged). The order is a shuffle seeded by the
+    item's id; `slot` (single-answer items) puts the right answer at that position."""
     item = copy.deepcopy(item)
     if item["type"] == "numeric":
         return item
-    order = _order(item["id"], len(item["choices"]))   # new position k shows old option order[k]
+    right = item["answer"] if item["type"] == "choice" and slot is not None else None
+    # new position k shows old option order[k]
+    order = _order(item["id"], len(item["choices"]), right, slot if right is not None else None)
     new_of = {old: k for k, old in enumerate(order)}
     item["choices"] = [item["choices"][old] for old in order]
     if item["type"] == "choice":
@@ -271,6 +283,16 @@ def arrange(item: dict) -> dict:
     else:
         item["answer"] = sorted(new_of[a] for a in item["answer"])
     return item
+
+
+def arrange_chapter(items: list[dict]) -> list[dict]:
+    """Every item of a chapter in display order (`arrange`). The single-answer items take turns
+    for the right answer's position — dealt in the order of their ids' hashes, so it does not
+    follow the order of the questions — so that no position holds it much more often than
+    another; the other options are shuffled by each item's id."""
+    singles = sorted((it for it in items if it["type"] == "choice"), key=lambda it: _seed(it["id"]))
+    slot = {it["id"]: k % len(it["choices"]) for k, it in enumerate(singles)}
+    return [arrange(it, slot.get(it["id"])) for it in items]
 
 
 # --------------------------------------------------------------------------------------------
