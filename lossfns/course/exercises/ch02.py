@@ -30,7 +30,7 @@ def _huber_cases():
           cases=_huber_cases,
           hint="r = y_pred − y_true; where |r| ≤ delta the loss is 0.5·r², elsewhere "
                "delta·(|r| − 0.5·delta). np.where(np.abs(r) <= delta, …, …) does both at once; "
-               "return one value per element, same shape as the inputs.")
+               "return one value per element, same shape as the inputs.", forbidden=("huber",))
 def huber_values(y_true, y_pred, delta=1.0):
     """The Huber loss of each element (no mean): ½r² for |r| ≤ δ, δ(|r| − ½δ) beyond."""
     return huber(y_true, y_pred, delta=delta, reduction="none")
@@ -40,7 +40,7 @@ def huber_values(y_true, y_pred, delta=1.0):
           cases=_huber_cases,
           hint="Differentiate each piece: d(½r²)/dŷ = r inside, d(δ(|r| − ½δ))/dŷ = δ·sign(r) "
                "outside. Together that is r clipped to [−delta, delta]: np.clip. At |r| = δ both "
-               "pieces give ±δ.")
+               "pieces give ±δ.", forbidden=("huber",))
 def huber_grad(y_true, y_pred, delta=1.0):
     """dℓ_i/dŷ_i of the Huber loss of each element (no mean): r clipped to [−δ, δ]."""
     return huber.grad(y_true, y_pred, delta=delta, reduction="none")
@@ -65,7 +65,8 @@ def _pinball_cases():
 @exercise(name="pinball", chapter=CHAPTER, title="Quantile (pinball) loss of each sample",
           cases=_pinball_cases,
           hint="u = y_true − y_pred (positive when the prediction is too low). The loss is q·u "
-               "when u ≥ 0 and (q − 1)·u when u < 0; np.maximum(q*u, (q - 1)*u) gives both.")
+               "when u ≥ 0 and (q − 1)·u when u < 0; np.maximum(q*u, (q - 1)*u) gives both.",
+          forbidden=("quantile",))
 def pinball(y_true, y_pred, q=0.5):
     """The quantile (pinball) loss of each element (no mean): max(q·u, (q − 1)·u), u = y − ŷ."""
     return quantile(y_true, y_pred, q=q, reduction="none")

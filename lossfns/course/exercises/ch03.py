@@ -32,7 +32,8 @@ def _binary_cases():
           cases=_binary_cases,
           hint="Never form p = σ(z). Use −log σ(z) = softplus(−z) and −log(1 − σ(z)) = "
                "softplus(z), with softplus(u) = max(u, 0) + log1p(exp(−|u|)) (or "
-               "lossfns.softplus): the loss of each sample is y·softplus(−z) + (1 − y)·softplus(z).")
+               "lossfns.softplus): the loss of each sample is y·softplus(−z) + (1 − y)·softplus(z).",
+          forbidden=("binary_cross_entropy_with_logits", "binary_cross_entropy"))
 def bce_with_logits(y_true, logits):
     """Binary cross-entropy of each sample from its logit z: y·softplus(−z) + (1 − y)·softplus(z)."""
     return binary_cross_entropy_with_logits(y_true, logits, reduction="none")
@@ -42,7 +43,8 @@ def bce_with_logits(y_true, logits):
           cases=_binary_cases,
           hint="Differentiate y·softplus(−z) + (1 − y)·softplus(z) with softplus'(u) = σ(u): "
                "−y·σ(−z) + (1 − y)·σ(z), which simplifies to σ(z) − y. Compute σ with "
-               "lossfns.sigmoid (stable for any z); one value per sample, no division by n.")
+               "lossfns.sigmoid (stable for any z); one value per sample, no division by n.",
+          forbidden=("binary_cross_entropy_with_logits", "binary_cross_entropy"))
 def bce_logit_grad(y_true, logits):
     """d(BCE of each sample)/d(its logit) = σ(z) − y."""
     return binary_cross_entropy_with_logits.grad(y_true, logits, reduction="none")
@@ -68,7 +70,8 @@ def _multiclass_cases():
           title="Mean softmax cross-entropy for class indices", cases=_multiclass_cases,
           hint="log p_c = z_c − logsumexp(z), and logsumexp(z) = max(z) + log Σ exp(z − max(z)) "
                "never overflows (do it row by row: axis=1, keepdims=True). Then take −log p of "
-               "each row's true class, logp[np.arange(n), y], and average over the rows.")
+               "each row's true class, logp[np.arange(n), y], and average over the rows.",
+          forbidden=("cross_entropy", "nll_loss", "log_softmax", "softmax"))
 def softmax_cross_entropy(y_true, logits):
     """Mean over the samples of −log softmax(z)_y, for class indices y (n,) and logits (n, C)."""
     return cross_entropy(y_true, logits)

@@ -48,7 +48,8 @@ def _numeric_gradient_cases():
           cases=_numeric_gradient_cases,
           hint="For each index i of x (np.ndindex(x.shape) visits every one), evaluate f at a copy "
                "of x with x[i] + eps and with x[i] − eps; the i-th component is "
-               "(f(x + eps e_i) − f(x − eps e_i)) / (2 eps). Return an array shaped like x.")
+               "(f(x + eps e_i) − f(x − eps e_i)) / (2 eps). Return an array shaped like x.",
+          forbidden=("gradcheck.numeric_grad",))
 def numeric_gradient(f, x, eps=1e-6):
     """The gradient of the scalar function f at x by central differences, shaped like x."""
     return numeric_grad(f, x, eps)
@@ -77,7 +78,8 @@ def _momentum_cases():
           cases=_momentum_cases,
           hint="On the first step (buf is None) the buffer starts at the gradient: buf = g. "
                "Afterwards buf = momentum · buf + g. Then θ − lr · buf. Return (new θ, new buf) "
-               "and do not change the inputs (buf * momentum makes a new array; buf *= … would not).")
+               "and do not change the inputs (buf * momentum makes a new array; buf *= … would not).",
+          forbidden=("optim.Momentum", "optim.SGD"))
 def momentum_step(theta, g, buf, lr, momentum):
     """θ and the momentum buffer after one heavy-ball step, as torch.optim.SGD(momentum=μ) does."""
     buf = np.array(g, dtype=float) if buf is None else momentum * buf + g
@@ -108,7 +110,8 @@ def _adam_cases():
 @exercise(name="adam_step", chapter=CHAPTER, title="One Adam step", cases=_adam_cases,
           hint="m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; bias corrections m̂ = m/(1 − β₁ᵗ), "
                "v̂ = v/(1 − β₂ᵗ) with t the step number (1 for the first step); "
-               "θ − lr · m̂ / (√v̂ + eps). Return (new θ, new m, new v).")
+               "θ − lr · m̂ / (√v̂ + eps). Return (new θ, new m, new v).",
+          forbidden=("optim.Adam",))
 def adam_step(theta, g, m, v, t, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
     """θ, m and v after Adam's step number t (t = 1 first), as torch.optim.Adam computes it."""
     b1, b2 = betas

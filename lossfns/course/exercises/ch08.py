@@ -31,7 +31,8 @@ def _kl_cases():
           title="KL divergence of discrete distributions", cases=_kl_cases,
           hint="Sum p·log(p/q) over the last axis (axis=-1), one value per distribution. Where "
                "p = 0 the term is 0 (use np.where, and take the log of 1 there so that no "
-               "0·log 0 = nan appears); where q = 0 < p the term is +inf.")
+               "0·log 0 = nan appears); where q = 0 < p the term is +inf.",
+          forbidden=("kl_divergence",))
 def kl_discrete(p, q):
     """KL(p ‖ q) = Σ_c p_c log(p_c / q_c) along the last axis; 0·log 0 = 0, +inf if q_c = 0 < p_c."""
     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
@@ -59,7 +60,8 @@ def _focal_cases():
 @exercise(name="focal_from_pt", chapter=CHAPTER,
           title="Focal loss from the probability of the true class", cases=_focal_cases,
           hint="FL(p_t) = −(1 − p_t)^γ · log(p_t), element by element, with no α. With γ = 0 it is "
-               "the cross-entropy −log p_t; at p_t = 1 it is 0 for every γ.")
+               "the cross-entropy −log p_t; at p_t = 1 it is 0 for every γ.",
+          forbidden=("focal_loss",))
 def focal_from_pt(p_t, gamma):
     """Focal loss −(1 − p_t)^γ log p_t of each p_t in (0, 1] (no α weighting)."""
     p_t = np.asarray(p_t, dtype=float)
@@ -85,7 +87,8 @@ def _softmax_t_cases():
           title="Softmax with a temperature", cases=_softmax_t_cases,
           hint="Divide the logits by T, subtract the largest value of each row (the result does "
                "not change, and exp cannot overflow), exponentiate, and divide by the row sum; "
-               "work along the last axis (axis=-1, keepdims=True).")
+               "work along the last axis (axis=-1, keepdims=True).",
+          forbidden=("softmax", "log_softmax"))
 def softmax_temperature(z, T):
     """softmax(z / T) along the last axis: T > 1 softens, T < 1 sharpens, T = 1 is the softmax."""
     return np.exp(log_softmax(np.asarray(z, dtype=float) / T, axis=-1))

@@ -34,7 +34,8 @@ def _soft_dice_cases():
           hint="Flatten each image to one row: y_true.reshape(len(y_true), -1) (a 1-D array is "
                "one image: reshape(1, -1), and return a single number). Per row, "
                "I = sum(y·p) and S = sum(y) + sum(p); the loss is 1 − (2I + s)/(S + s). Sum over "
-               "the pixels of each image (axis=1), never over the whole batch.")
+               "the pixels of each image (axis=1), never over the whole batch.",
+          forbidden=("dice_loss", "dice_coefficient"))
 def soft_dice_loss(y_true, y_prob, smooth=1.0):
     """Per image (first axis), 1 − (2 Σ y·p + s) / (Σ y + Σ p + s); a 1-D array is one image."""
     return dice_loss(y_true, y_prob, smooth=smooth, reduction="none")

@@ -31,7 +31,7 @@ def _contrastive_cases():
           title="Contrastive loss from a pair's label and distance", cases=_contrastive_cases,
           hint="y·d² + (1 − y)·max(0, margin − d)², element-wise (np.maximum, not max): a "
                "similar pair (y = 1) pays its squared distance, a dissimilar one (y = 0) only "
-               "while it is closer than the margin.")
+               "while it is closer than the margin.", forbidden=("contrastive_loss",))
 def contrastive_pair(y, d, margin=1.0):
     """Contrastive loss y·d² + (1 − y)·max(0, m − d)² of pairs with label y and distance d."""
     d = np.asarray(d, dtype=float)
@@ -64,7 +64,7 @@ def _triplet_cases():
           cases=_triplet_cases,
           hint="Row-wise Euclidean distances, np.linalg.norm(anchor - positive, axis=1) and the "
                "same for the negative; then np.maximum(d_ap − d_an + margin, 0) and the mean "
-               "over the rows.")
+               "over the rows.", forbidden=("triplet_loss",))
 def triplet_batch_loss(anchor, positive, negative, margin=1.0):
     """Mean over the rows of max(0, ‖a − p‖ − ‖a − n‖ + m): the triplet loss of a batch."""
     return triplet_loss(anchor, positive, negative, margin=margin)

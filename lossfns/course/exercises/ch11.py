@@ -30,7 +30,8 @@ def _collapse_cases():
 @exercise(name="ctc_collapse", chapter=CHAPTER, title="The CTC collapse map B",
           cases=_collapse_cases,
           hint="keep frame t if path[t] != path[t-1] (or t == 0) and path[t] != blank; "
-               "merge first, then drop blanks, or [1, 0, 1] turns into [1].")
+               "merge first, then drop blanks, or [1, 0, 1] turns into [1].",
+          forbidden=("ctc_greedy_decode",))
 def ctc_collapse(path, blank=0):
     """B(path): merge runs of repeated symbols, then drop the blanks."""
     path = np.asarray(path, dtype=np.int64)
@@ -59,7 +60,8 @@ def _count_cases():
           cases=_count_cases,
           hint="count paths through l' = (–, l1, –, …, lS, –): start in state 0 or 1; at each "
                "frame a state collects from itself, from s−1, and from s−2 if s holds a label "
-               "different from the one at s−2; the answer sums the last two states.")
+               "different from the one at s−2; the answer sums the last two states.",
+          forbidden=("ctc_loss", "ctc_alignment_lattice"))
 def ctc_path_count(target, n_frames):
     """How many frame paths of length n_frames collapse to target (blank = 0, labels >= 1).
 
@@ -89,7 +91,8 @@ def _perplexity_cases():
 @exercise(name="perplexity_from_log_probs", chapter=CHAPTER,
           title="Perplexity from per-token log-probabilities", cases=_perplexity_cases,
           hint="cross-entropy = mean of −log p over the tokens (natural log); perplexity = "
-               "exp(cross-entropy). Average before exponentiating.")
+               "exp(cross-entropy). Average before exponentiating.",
+          forbidden=("nll_loss", "cross_entropy"))
 def perplexity(token_log_probs):
     """exp of the mean negative log-probability of the true tokens (natural logarithms)."""
     lp = np.asarray(token_log_probs, dtype=np.float64).reshape(-1, 1)

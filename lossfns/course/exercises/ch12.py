@@ -33,7 +33,8 @@ def _f1_cases():
           hint="Count TP (y_true = 1 and y_pred = 1), FP (y_true = 0, y_pred = 1) and FN "
                "(y_true = 1, y_pred = 0); F1 = 2·TP / (2·TP + FP + FN). When that denominator is "
                "0 there are no positives anywhere: return 1.0 (as lossfns.dice_coefficient and "
-               "f1_score(..., zero_division=1.0) do). Return a float.")
+               "f1_score(..., zero_division=1.0) do). Return a float.",
+          forbidden=("dice_coefficient", "dice_loss"))
 def f1_from_labels(y_true, y_pred):
     """F1 score of class 1 from 0/1 labels: 2·TP / (2·TP + FP + FN); 1.0 if there are no positives."""
     t = np.asarray(y_true) == 1
