@@ -76,6 +76,11 @@ def read_po(path: Path):
 
 
 def write_po(path: Path, catalog) -> None:
+    # Babel flags every message with a "%" in its English as "python-format" ("6 % of"), each
+    # time it reads one; these messages are Markdown, never %-formatted, and msgfmt would
+    # reject a correct translation ("6 % 的"). Drop the guess on every write.
+    for m in catalog:
+        m.flags.difference_update({"python-format", "python-brace-format"})
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as f:
         _babel().write_po(f, catalog, width=0, omit_header=False)
