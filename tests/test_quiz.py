@@ -365,3 +365,122 @@ def test_the_scan_finds_what_it_looks_for():
                 "001_de3242bbe8c04137.txt", "SEED_ERRATA #2"):
         assert INTERNAL.search(bad), bad
     assert not INTERNAL.search("the original lecture notes say / 原始讲义说")
+
+
+# ---------------------------------------------------------------------------------------------
+# Language: the edition's (issue 10)
+# ---------------------------------------------------------------------------------------------
+def _shown(monkeypatch, fn, *args):
+    """What `fn` displays (quiz.show / show_prestudy), as text."""
+    import IPython.display
+
+    out = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: out.append(obj))
+    fn(*args)
+    assert len(out) == 1
+    return out[0].data
+
+
+@pytest.mark.parametrize("edition, html_lang, check", [
+    ("en", "en", "Check"), ("zh-cn", "zh-Hans", "检查"), ("zh-tw", "zh-Hant", "檢查")])
+def test_show_follows_the_edition(monkeypatch, edition, html_lang, check):
+    monkeypatch.setenv("LOSSFNS_LANG", edition)
+    monkeypatch.delenv(quiz.BOOK_ENV, raising=False)
+    page = _shown(monkeypatch, quiz.show, ALL[0])
+    assert f'<div class="lfq" lang="{html_lang}"' in page
+    assert f'class="lfq-check">{check}</button>' in page
+    first = quiz.load(ALL[0])[0]
+    assert quiz.markdown_html(quiz.prompt(first, edition), inline=True) in page
+    prestudy = _shown(monkeypatch, quiz.show_prestudy, ALL[0])
+    items = quiz.load(ALL[0], "prestudy")
+    assert prestudy.splitlines() == [f"{k}. {quiz.prompt(it, edition)}"
+                                     for k, it in enumerate(items, 1)]
+    # an explicit language wins over the edition's
+    assert 'lang="en"' in _shown(monkeypatch, quiz.show, ALL[0], "en")
+
+
+def test_bad_language_is_refused(monkeypatch):
+    with pytest.raises(ValueError, match="lang must be one of .*got 'fr'"):
+        quiz.quiz_html(quiz.load(ALL[0]), "fr")
+    monkeypatch.setenv("LOSSFNS_LANG", "de")
+    with pytest.raises(ValueError, match="LOSSFNS_LANG must be one of"):
+        quiz.prestudy_markdown(ALL[0])
+
+
+def test_widget_words_in_three_languages():
+    en, cn, tw = (quiz.ui(l) for l in ("en", "zh-cn", "zh-tw"))
+    assert en.keys() == cn.keys() == tw.keys()
+    for key in en:
+        assert en[key] and cn[key] and tw[key]
+        assert not re.search(r"[A-Za-z]{3,}", cn[key]), f"{key}: {cn[key]} is not Chinese"
+        assert quiz.to_simplified(cn[key]) == cn[key]
+    assert tw["check"] == "檢查" and tw["correct"] == "正確！" and tw["multi"] == "（多選）"
+
+
+@pytest.mark.parametrize("chapter", ALL)
+def test_chinese_pages_keep_to_one_script(chapter):
+    """zh-cn: every character Simplified; zh-tw: every character Traditional."""
+    for it in quiz.load(chapter):
+        for t in _reader_texts(it, "zh-cn"):
+            assert quiz.to_simplified(t) == t, f"{it['id']}: Traditional characters in {t}"
+        for t in _reader_texts(it, "zh-tw"):
+            assert not _simplified_chars(t), f"{it['id']}: {_simplified_chars(t)} in {t}"
+
+
+def _simplified_chars(text):
+    """The characters of `text` that have a different Traditional (Taiwan) form."""
+    import opencc
+
+    s2tw = opencc.OpenCC("s2tw")
+    return sorted({c for c in text if "\u4e00" <= c <= "\u9fff" and s2tw.convert(c) != c})
+
+
+def test_the_script_checks_can_fail():
+    assert quiz.to_simplified("請問L1與L2的差異") != "請問L1與L2的差異"
+    assert _simplified_chars("損失函数") == ["数"]
+
+
+@pytest.mark.parametrize("chapter", [c for c in ALL if c not in NEW_CHAPTERS])
+def test_our_bank_is_written_in_simplified_script(chapter):
+    """The bank's zh texts are Simplified (a seed's Traditional wording lives in source_text)."""
+    for it in quiz._load_raw(chapter):
+        texts = [it["question"]["zh"], it["explanation"]["zh"]] + [c["zh"] for c in it.get("choices", [])]
+        for t in texts:
+            assert quiz.to_simplified(t) == t, f"{it['id']}: {t}"
+
+
+#: Chinese names that may stand only for what the English says (locales/terms.yml): log-odds
+#: (binary only; 对数几率, Taiwan 對數勝算) and log-probability (Taiwan 對數機率) — never a logit.
+TERMS = [(re.compile(r"对数几率|對數幾率|對數勝算"), re.compile(r"log[- ]odds", re.I)),
+         (re.compile(r"對數機率"), re.compile(r"log[- ]?prob", re.I))]
+
+
+def _term_errors(it):
+    errors = []
+    pairs = [(it["question"], "question"), (it["explanation"], "explanation")]
+    pairs += [(c, "choice") for c in it.get("choices", [])]
+    for pair, where in pairs:
+        for lang in ("zh-cn", "zh-tw"):
+            zh = quiz.text(pair, lang)
+            for chinese, english in TERMS:
+                if chinese.search(zh) and not english.search(pair["en"]):
+                    errors.append(f"{it['id']} {where} ({lang}): {chinese.search(zh).group(0)} "
+                                  f"where the English says neither log-odds nor log-probability: "
+                                  f"a logit stays 'logit' (or 逻辑值)")
+    return errors
+
+
+@pytest.mark.parametrize("chapter", ALL)
+def test_logit_is_not_called_log_odds(chapter):
+    errors = [e for it in quiz.load(chapter) for e in _term_errors(it)]
+    assert not errors, errors
+
+
+def test_the_term_check_can_fail():
+    bad = _good()
+    bad["explanation"] = {"en": "The softmax logits z.", "zh": "softmax 的对数几率 z。"}
+    assert len(_term_errors(bad)) == 2          # zh-cn and zh-tw
+    bad["explanation"] = {"en": "log-probabilities", "zh": "对数概率"}   # Taiwan: 對數機率
+    assert _term_errors(bad) == []
+    bad["explanation"] = {"en": "the logits", "zh": "对数概率"}
+    assert len(_term_errors(bad)) == 1
