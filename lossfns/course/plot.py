@@ -43,6 +43,19 @@ def use_style():
     mpl.rcParams.update(STYLE)
     mpl.rcParams["axes.prop_cycle"] = cycler(color=_CYCLE)
     lang.use_cjk_font()   # Chinese labels (zh editions, key terms): a CJK font, ASCII minus
+    _inline_svg()
+
+
+def _inline_svg():
+    """In a notebook, show figures as SVG: sharp on any screen and in the PDF edition, and the
+    book reads each figure's text sizes from it to keep them legible (_ext/reader_site.py)."""
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # plain Python: no inline figures to format
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("svg")
 
 
 def color(name: str, i: int = 0) -> str:
