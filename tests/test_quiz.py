@@ -484,3 +484,93 @@ def test_the_term_check_can_fail():
     assert _term_errors(bad) == []
     bad["explanation"] = {"en": "the logits", "zh": "对数概率"}
     assert len(_term_errors(bad)) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Safety (issue 13): compute calls only registered functions; load takes a chapter name only
+# and hands out copies
+# ---------------------------------------------------------------------------------------------
+def _numeric(call, args=(), kwargs=None):
+    return {"id": "n", "type": "numeric", "source": "new", "tolerance": 0.1,
+            "question": {"en": "q", "zh": "问"}, "explanation": {"en": "e", "zh": "解"},
+            "compute": {"call": call, "args": list(args), "kwargs": kwargs or {}}}
+
+
+@pytest.mark.parametrize("call", [
+    "seeding.os.getpid", "os.getpid", "seeding", "catalog", "core.Loss", "mse.__call__",
+    "mse.__globals__", "mse.grad.__globals__", "__import__", "course.quiz.load", "sklearn",
+    "optim.SGD", "gradcheck.numeric_grad", "mse.value_and_grad.__self__", "", None, 3,
+    ["mse"], "mse.", ".grad", "MSE",
+])
+def test_compute_may_call_only_registered_functions(call, monkeypatch):
+    import os
+
+    called = []
+    monkeypatch.setattr(os, "getpid", lambda: called.append(1) or 1)
+    with pytest.raises(ValueError, match="compute.call must name a registered loss"):
+        quiz.validate([_numeric(call)])
+    assert not called
+
+
+def test_registered_calls_are_the_losses_activations_and_metrics():
+    allowed = set(quiz.allowed_calls())
+    losses = {L.name for L in lossfns.catalog()}
+    assert losses <= allowed and {f"{n}.grad" for n in losses} <= allowed
+    assert {"sigmoid", "softmax", "log_softmax", "log_sigmoid", "softplus"} <= allowed
+    assert set(quiz.METRICS) <= allowed
+    assert allowed == losses | {f"{n}.grad" for n in losses} | set(quiz.METRICS) | \
+        {"sigmoid", "softmax", "log_softmax", "log_sigmoid", "softplus"}
+    for call, args, want in [("mse.grad", [3.0, 5.0], 4.0), ("sigmoid", [0.0], 0.5),
+                             ("dice_coefficient", [[1, 1, 0], [1, 0, 0]], 2 / 3)]:
+        it = _numeric(call, args)
+        quiz.validate([it])
+        assert quiz.answer_value(it) == pytest.approx(want)
+
+
+def test_compute_args_must_be_a_list_and_kwargs_a_mapping():
+    with pytest.raises(ValueError, match="compute.args must be a list"):
+        quiz.validate([_numeric("mse") | {"compute": {"call": "mse", "args": "abc"}}])
+    with pytest.raises(ValueError, match="compute must be a mapping"):
+        quiz.validate([_numeric("mse") | {"compute": "mse"}])
+
+
+def test_bank_files_follow_the_rule():
+    """Every compute item in the bank names an allowed call (validated when loaded)."""
+    calls = {it["compute"]["call"] for ch in ALL for it in quiz.load(ch) if "compute" in it}
+    assert calls and calls <= set(quiz.allowed_calls())
+
+
+@pytest.mark.parametrize("chapter", [
+    "../quizzes/01_what_is_a_loss", "01_what_is_a_loss.yml", "quizzes/01_what_is_a_loss",
+    "/etc/passwd", "..", ".", "", " 01_what_is_a_loss", "01_what_is_a_loss/..",
+    "..\\01_what_is_a_loss", "00_nothing", None, 1, Path("01_what_is_a_loss"),
+    str(ROOT / "lossfns" / "course" / "quizzes" / "01_what_is_a_loss"),
+])
+def test_load_takes_a_chapter_name_only(chapter):
+    with pytest.raises(ValueError, match="chapter must be the name of a chapter"):
+        quiz.load(chapter)
+
+
+def test_load_returns_copies_nobody_can_spoil():
+    ch = ALL[0]
+    first = quiz.load(ch)
+    before = copy.deepcopy(first)
+    first[0]["question"]["en"] = "spoiled"
+    first[0]["id"] = "spoiled"
+    first.append({"id": "extra"})
+    for it in first:
+        if "choices" in it:
+            it["choices"].reverse()
+            it["choices"][0]["en"] = "spoiled"
+        if "compute" in it:
+            it["compute"]["args"].append(99)
+            it["compute"]["call"] = "seeding.os.getpid"
+    assert quiz.load(ch) == before
+    assert quiz.load(ch, "quiz") == [it for it in before if it.get("kind", "quiz") == "quiz"]
+
+
+def test_answer_value_does_not_change_the_item():
+    it = next(it for ch in ALL for it in quiz.load(ch) if "compute" in it)
+    kept = copy.deepcopy(it)
+    quiz.answer_value(it)
+    assert it == kept
