@@ -1,10 +1,10 @@
-"""Exercises of chapter 3, Classification losses (分类损失)."""
+"""Exercises of chapter 3, Binary classification (二分类)."""
 from __future__ import annotations
 
 import numpy as np
 
 from . import Case, exercise
-from ...losses.classification import binary_cross_entropy_with_logits, cross_entropy
+from ...losses.classification import binary_cross_entropy_with_logits
 
 CHAPTER = "03_binary_classification"
 
@@ -49,29 +49,3 @@ def bce_logit_grad(y_true, logits):
     """d(BCE of each sample)/d(its logit) = σ(z) − y."""
     return binary_cross_entropy_with_logits.grad(y_true, logits, reduction="none")
 
-
-def _multiclass_cases():
-    rng = np.random.default_rng(4)
-    return [
-        Case((np.array([0]), np.array([[2.0, 1.0, 0.1]])), label="one sample, three classes"),
-        Case((np.array([0, 1, 2, 1]),
-              np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3], [1.2, 0.2, 3.1], [2.0, 0.5, 0.4]])),
-             label="four samples"),
-        Case((np.array([3, 0]), np.zeros((2, 5))), label="equal logits: the loss is log C"),
-        Case((np.array([0, 1]), np.array([[HUGE_LOGIT, -HUGE_LOGIT, 0.0],
-                                          [HUGE_LOGIT, -HUGE_LOGIT, 0.0]])),
-             label="logits ±1e3: exp overflows unless you subtract the row maximum"),
-        Case((rng.integers(0, 10, size=20), rng.normal(0, 3, size=(20, 10))),
-             label="20 samples, 10 classes"),
-    ]
-
-
-@exercise(name="softmax_cross_entropy", chapter=CHAPTER,
-          title="Mean softmax cross-entropy for class indices", cases=_multiclass_cases,
-          hint="log p_c = z_c − logsumexp(z), and logsumexp(z) = max(z) + log Σ exp(z − max(z)) "
-               "never overflows (do it row by row: axis=1, keepdims=True). Then take −log p of "
-               "each row's true class, logp[np.arange(n), y], and average over the rows.",
-          forbidden=("cross_entropy", "nll_loss", "log_softmax", "softmax"))
-def softmax_cross_entropy(y_true, logits):
-    """Mean over the samples of −log softmax(z)_y, for class indices y (n,) and logits (n, C)."""
-    return cross_entropy(y_true, logits)

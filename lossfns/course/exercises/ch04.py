@@ -1,0 +1,69 @@
+"""Exercises of chapter 4, Multiclass classification and margins (多分类与间隔)."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import Case, exercise
+from ...losses.classification import cross_entropy, multiclass_hinge
+
+CHAPTER = "04_multiclass_and_margins"
+
+#: Logits far beyond where exp overflows (e^1000 > 1.8e308): a softmax without the max shift breaks.
+HUGE_LOGIT = 1e3
+
+
+def _multiclass_cases():
+    rng = np.random.default_rng(4)
+    return [
+        Case((np.array([0]), np.array([[2.0, 1.0, 0.1]])), label="one sample, three classes"),
+        Case((np.array([0, 1, 2, 1]),
+              np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3], [1.2, 0.2, 3.1], [2.0, 0.5, 0.4]])),
+             label="four samples"),
+        Case((np.array([3, 0]), np.zeros((2, 5))), label="equal logits: the loss is log C"),
+        Case((np.array([0, 1]), np.array([[HUGE_LOGIT, -HUGE_LOGIT, 0.0],
+                                          [HUGE_LOGIT, -HUGE_LOGIT, 0.0]])),
+             label="logits ±1e3: exp overflows unless you subtract the row maximum"),
+        Case((rng.integers(0, 10, size=20), rng.normal(0, 3, size=(20, 10))),
+             label="20 samples, 10 classes"),
+    ]
+
+
+@exercise(name="softmax_cross_entropy", chapter=CHAPTER,
+          title="Mean softmax cross-entropy for class indices", cases=_multiclass_cases,
+          hint="log p_c = z_c − logsumexp(z), and logsumexp(z) = max(z) + log Σ exp(z − max(z)) "
+               "never overflows (do it row by row: axis=1, keepdims=True). Then take −log p of "
+               "each row's true class, logp[np.arange(n), y], and average over the rows.",
+          forbidden=("cross_entropy", "nll_loss", "log_softmax", "softmax"))
+def softmax_cross_entropy(y_true, logits):
+    """Mean over the samples of −log softmax(z)_y, for class indices y (n,) and logits (n, C)."""
+    return cross_entropy(y_true, logits)
+
+
+def _hinge_cases():
+    rng = np.random.default_rng(5)
+    return [
+        Case((np.array([2]), np.array([[2.2, 2.5, -3.1]])),
+             label="one sample, both wrong classes ahead of the true one"),
+        Case((np.array([0, 1, 2]),
+              np.array([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])),
+             label="the lesson's three samples"),
+        Case((np.array([0, 0]), np.array([[3.0, 2.0, 2.0], [3.0, 2.5, 1.0]])),
+             label="true score exactly 1 above a wrong one: that class costs 0, not 1"),
+        Case((np.array([1, 3]), np.zeros((2, 4))),
+             label="equal scores: every wrong class costs 1, the true class nothing"),
+        Case((np.array([1, 0]), np.array([[0.4, -0.2], [-1.0, 1.5]])), label="two classes"),
+        Case((rng.integers(0, 10, size=20), rng.normal(0, 2, size=(20, 10))),
+             label="20 samples, 10 classes"),
+    ]
+
+
+@exercise(name="weston_watkins_hinge", chapter=CHAPTER,
+          title="Weston–Watkins multiclass hinge of each sample", cases=_hinge_cases,
+          hint="Take each row's true score, s_y = s[np.arange(n), y][:, None], and form "
+               "np.maximum(0, 1 − s_y + s) for every class at once. The true class's own term is "
+               "always exactly 1 (1 − s_y + s_y): set it to 0 (or subtract 1) before summing "
+               "over axis=1. One value per sample, no mean.",
+          forbidden=("multiclass_hinge",))
+def weston_watkins_hinge(y_true, scores):
+    """Σ over the wrong classes j of max(0, 1 − s_y + s_j), for each sample (no reduction)."""
+    return multiclass_hinge(y_true, scores, reduction="none")
