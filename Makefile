@@ -19,7 +19,7 @@ export MPLBACKEND := Agg
 # _static/, so outputs leave them out (elsewhere, e.g. JupyterLab, each output carries its own).
 book book-zh book-zh-cn book-zh-tw: export LOSSFNS_BOOK_BUILD := 1
 
-.PHONY: help install book test unit nbval browser lab serve clean distclean times student bench \
+.PHONY: help install book test unit nbval browser lab serve clean distclean times student bench lms \
 	book-zh book-zh-cn book-zh-tw preview-zh po po-check notebooks-zh
 
 help:
@@ -30,6 +30,7 @@ help:
 	@echo "make lab    - JupyterLab on the lessons (MyST rendered)"
 	@echo "make serve  - serve _build/html on http://localhost:8000"
 	@echo "make student - student edition (_build/student, .zip) and answer key (_build/instructor)"
+	@echo "make lms    - quizzes for Moodle (XML) and Canvas (QTI 1.2 .zip) in _build/lms"
 	@echo "make bench  - time lossfns against torch (CPU, one thread): benchmarks/results.md (~1 min)"
 	@echo "make book-zh - the Chinese editions: _build/html/zh-cn (简体) and _build/html/zh-tw (繁體)"
 	@echo "make po     - extract the English messages and update locales/zh_CN (DOC=chapters/02_x: one)"
@@ -87,6 +88,7 @@ I18N := $(PY) tools/i18n.py
 book-zh: $(STAMP) _build/.cache-key
 	$(I18N) notebooks
 	$(I18N) build zh-cn zh-tw
+	$(PY) -m pytest -q tests/test_i18n.py -k built
 
 book-zh-cn book-zh-tw: book-zh-%: $(STAMP) _build/.cache-key
 	$(I18N) notebooks zh-$*
@@ -116,6 +118,10 @@ bench: $(STAMP)
 student: $(STAMP)
 	$(PY) -m lossfns.course.instructor student chapters _build/student
 	$(PY) -m lossfns.course.instructor answer-key _build/instructor
+
+# The quiz bank for an LMS: Moodle XML and Canvas QTI 1.2, one quiz per chapter and language.
+lms: $(STAMP)
+	$(PY) -m lossfns.course.lms _build/lms
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters
