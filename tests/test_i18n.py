@@ -135,13 +135,21 @@ def test_each_override_is_needed(simplified, traditional):
 def test_generated_traditional_catalogs(tmp_path, monkeypatch):
     src = tmp_path / "zh_CN"
     po = src / "chapters" / "x.po"
-    _write(po, [("Chain rule", "链式法则与数据", False), ("Tensor", "", False)])
-    out = tmp_path / "zh_TW"
+    _write(po, [("Chain rule", "链式法则与数据", False), ("Tensor", "", False),
+                ("9. Segmentation", "9. 图像分割", False)])
     monkeypatch.setattr(i18n, "ZH_CN", src)
-    monkeypatch.setattr(i18n, "ZH_TW", out)
-    i18n.cmd_tw()
-    got = {m.id: m.string for m in i18n.entries(i18n.read_po(out / "chapters" / "x.po"))}
-    assert got == {"Chain rule": "連鎖律與資料", "Tensor": ""}
+    monkeypatch.setattr(i18n, "I18N", tmp_path / "i18n")
+    locale_dir = i18n.prepare("zh_TW")
+    got = {m.id: m.string for m in i18n.entries(
+        i18n.read_po(locale_dir / "zh_TW" / "LC_MESSAGES" / "chapters" / "x.po"))}
+    assert got == {"Chain rule": "連鎖律與資料", "Tensor": "", "9. Segmentation": "9\\. 影像分割"}
+
+
+@pytest.mark.parametrize("msgstr, expected", [
+    ("9. 图像分割", "9\\. 图像分割"), ("10) 十", "10\\) 十"), ("- 项", "\\- 项"),
+    ("# 题", "\\# 题"), ("9.5 很大", "9.5 很大"), ("-1 是负数", "-1 是负数"), ("普通", "普通")])
+def test_translations_never_start_a_list_or_heading(msgstr, expected):
+    assert i18n.escape_block_start(msgstr) == expected
 
 
 # ----------------------------------------------------------------------------- tools
@@ -364,3 +372,71 @@ def test_no_cjk_font_prints_what_to_install(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert out.count("No Chinese font found for matplotlib") == 1
     assert "fonts-noto-cjk" in out and "fonts-wqy-microhei" in out
+
+
+# ----------------------------------------------------------------------------- the built editions
+# Checks of _build/html after `make book` and `make book-zh` (make book-zh runs them); skipped
+# where the editions have not been built.
+
+SITE = ROOT / "_build" / "html"
+BUILT = all((SITE / e / "index.html").is_file() for e in ("", "zh-cn", "zh-tw"))
+built = pytest.mark.skipif(not BUILT, reason="run `make book` and `make book-zh` first")
+EDITION_DIRS = {"en": SITE, "zh-CN": SITE / "zh-cn", "zh-TW": SITE / "zh-tw"}
+
+
+def _pages(root):
+    skip = {"zh-cn", "zh-tw", "_static", "_sources", "_images", "reports"}
+    return [p for p in root.rglob("*.html")
+            if not (set(p.relative_to(root).parts[:-1]) & skip)]
+
+
+@built
+@pytest.mark.parametrize("tag", EDITION_DIRS)
+def test_built_editions_link_each_other(tag):
+    import re
+    pages = _pages(EDITION_DIRS[tag])
+    assert len(pages) > 10
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        if text.startswith('<meta http-equiv="Refresh"'):   # index.html -> intro.html
+            continue
+        assert f'<html lang="{tag}"' in text, page
+        nav = re.search(r'<nav class="lang-switcher".*?</nav>', text, re.S)
+        assert nav, f"{page}: no language switcher"
+        hrefs = re.findall(r'href="([^"]+)" hreflang="([^"]+)"', nav.group(0))
+        assert [h for _, h in hrefs] == ["en", "zh-CN", "zh-TW"], page
+        for href, _ in hrefs:
+            assert (page.parent / href).resolve().is_file(), f"{page}: {href} does not exist"
+
+
+@built
+@pytest.mark.parametrize("folder, words", [("zh-cn", ["交叉熵", "损失函数", "梯度下降"]),
+                                           ("zh-tw", ["交叉熵", "損失函數", "梯度下降"])])
+def test_built_chinese_search_finds_the_terms(folder, words):
+    import json
+    text = (SITE / folder / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1:text.rindex(")")])
+    missing = [w for w in words if w not in index["terms"]]
+    assert not missing, f"{folder} search index lacks {missing}"
+    assert "language_data.js" in "".join(p.name for p in (SITE / folder / "_static").iterdir())
+
+
+@built
+def test_built_english_edition_marks_chinese_terms():
+    page = (SITE / "chapters" / "02_regression_losses.html").read_text(encoding="utf-8")
+    assert '<span lang="zh-Hans">' in page
+
+
+@built
+@pytest.mark.parametrize("folder", ["zh-cn", "zh-tw"])
+def test_built_chinese_edition_serves_chinese_notebooks_and_ui(folder):
+    import json
+    sources = sorted((SITE / folder / "_sources" / "chapters").glob("*.ipynb"))
+    assert sources
+    for nb in sources:
+        meta = json.loads(nb.read_text(encoding="utf-8"))["metadata"]
+        assert meta.get("lossfns_lang") == folder, f"{nb}: the English notebook, not the {folder} one"
+    page = (SITE / folder / "chapters" / "02_regression_losses.html").read_text(encoding="utf-8")
+    for english in ('title="Print to PDF"', 'title="Toggle primary sidebar"', ">Contents<",
+                    'placeholder="Search this book..."', 'aria-label="Main"'):
+        assert english not in page, f"{folder}: theme string {english} not translated"

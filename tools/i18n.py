@@ -52,6 +52,9 @@ _CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
 _MATH = re.compile(r"(?<![\\$])\$\$?(?!\s)(.+?)(?<![\\\s])\$\$?")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
+# A translation that starts like this ("9. 图像分割") would be parsed by Sphinx as a list or a
+# heading, not as the title or paragraph it replaces, and dropped: escape_block_start() escapes it.
+_BLOCK_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)|^([-+*#>])(?=\s|$)")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -366,21 +369,43 @@ def to_traditional(text: str) -> str:
     return lang.to_traditional(text)
 
 
-def cmd_tw(_args=None) -> int:
-    """Generate _build/i18n/locales/zh_TW from locales/zh_CN (document and UI catalogs)."""
+def escape_block_start(msgstr: str) -> str:
+    """'9. 图像分割' -> '9\\. 图像分割': a message is one paragraph or title, and a leading list
+    or heading marker would make Sphinx parse it as a list (and keep the English)."""
+    m = _BLOCK_START.match(msgstr)
+    if not m:
+        return msgstr
+    if m.group(1):
+        return f"{m.group(1)}\\{m.group(2)}{msgstr[m.end():]}"
+    return "\\" + msgstr
+
+
+def prepare(language: str) -> Path:
+    """The catalogs a build reads: _build/i18n/locales/<language>/LC_MESSAGES, made from
+    locales/zh_CN (documents and theme.po) with escape_block_start(), and for zh_TW converted
+    to Traditional. Returns the directory to give Sphinx as locale_dirs."""
     t0 = time.time()
-    if ZH_TW.exists():
-        shutil.rmtree(ZH_TW)
+    out = I18N / "locales" / language / "LC_MESSAGES"
+    if out.exists():
+        shutil.rmtree(out)
     n = 0
     for po in po_files() + po_files(ui=True):
         catalog = read_po(po)
-        catalog.locale = "zh_TW"
+        catalog.locale = language
         for m in entries(catalog):
             if m.string:
-                m.string = to_traditional(m.string)
+                m.string = escape_block_start(m.string)
+                if language == "zh_TW":
+                    m.string = to_traditional(m.string)
                 n += 1
-        write_po(ZH_TW / po.relative_to(ZH_CN), catalog)
-    print(f"tw: {n} messages converted into {_rel(ZH_TW)} ({time.time() - t0:.1f} s)")
+        write_po(out / po.relative_to(ZH_CN), catalog)
+    print(f"{language}: {n} messages into {_rel(out)} ({time.time() - t0:.1f} s)")
+    return out.parent.parent
+
+
+def cmd_tw(_args=None) -> int:
+    """Generate _build/i18n/locales/zh_TW from locales/zh_CN (document and UI catalogs)."""
+    prepare("zh_TW")
     return 0
 
 
@@ -437,12 +462,9 @@ def build_edition(args) -> int:
     strictness: a translator's preview)."""
     edition = args.edition
     language = EDITIONS[edition]
-    if language == "zh_TW":
-        if not args.no_tw:
-            cmd_tw()
-        locale_dir = I18N / "locales"
-    else:
-        locale_dir = LOCALES
+    locale_dir = I18N / "locales"
+    if not (args.no_tw and language == "zh_TW"):
+        prepare(language)
     os.environ["LOSSFNS_LANG"] = edition
     os.environ.pop("MPLBACKEND", None)   # the kernels must draw their figures inline
     overrides = {
@@ -476,11 +498,12 @@ def build_edition(args) -> int:
 # --------------------------------------------------------------------------------- notebooks
 
 def catalog_dict(edition: str, doc: str) -> dict:
-    base = ZH_CN if edition == "zh-cn" else ZH_TW
-    po = base / f"{doc}.po"
+    po = ZH_CN / f"{doc}.po"
     if not po.exists():
         return {}
-    return {m.id: m.string for m in entries(read_po(po)) if m.string and not m.fuzzy}
+    convert = to_traditional if edition == "zh-tw" else (lambda text: text)
+    return {m.id: convert(escape_block_start(m.string))
+            for m in entries(read_po(po)) if m.string and not m.fuzzy}
 
 
 def _md_parser():
@@ -581,8 +604,6 @@ def translate_notebook(path: Path, edition: str, doc: str) -> tuple[dict, int, i
 
 def cmd_notebooks(args) -> int:
     editions = [args.edition] if args.edition else list(EDITIONS)
-    if "zh-tw" in editions:
-        cmd_tw()
     for edition in editions:
         out = BUILD / "notebooks" / edition
         total_f = total_w = total_d = 0
