@@ -20,6 +20,7 @@ export MPLBACKEND := Agg
 book book-zh book-zh-cn book-zh-tw: export LOSSFNS_BOOK_BUILD := 1
 
 .PHONY: help install book test unit nbval browser lab serve clean distclean times student bench lms \
+	nbgrader student-check \
 	book-zh book-zh-cn book-zh-tw preview-zh po po-check notebooks-zh
 
 help:
@@ -30,6 +31,8 @@ help:
 	@echo "make lab    - JupyterLab on the lessons (MyST rendered)"
 	@echo "make serve  - serve _build/html on http://localhost:8000"
 	@echo "make student - student edition (_build/student, .zip) and answer key (_build/instructor)"
+	@echo "make student-check - install the student edition in a fresh venv, run every lesson (~5 min)"
+	@echo "make nbgrader - an nbgrader course with hidden tests (_build/nbgrader; see instructor guide)"
 	@echo "make lms    - quizzes for Moodle (XML) and Canvas (QTI 1.2 .zip) in _build/lms"
 	@echo "make bench  - time lossfns against torch (CPU, one thread): benchmarks/results.md (~1 min)"
 	@echo "make book-zh - the Chinese editions: _build/html/zh-cn (简体) and _build/html/zh-tw (繁體)"
@@ -114,10 +117,22 @@ times: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_losses.py
 
-# Instructor kit: student edition (no solutions, no hidden checks, no outputs) + answer key.
+# Instructor kit: student edition (no solutions, no hidden checks, no outputs; the lossfns wheel
+# and a README; _build/student.zip) + answer key (HTML, and PDF with Chromium).
 student: $(STAMP)
-	$(PY) -m lossfns.course.instructor student chapters _build/student
-	$(PY) -m lossfns.course.instructor answer-key _build/instructor
+	$(PY) -m lossfns.course.instructor student chapters _build/student .
+	$(PY) -m lossfns.course.instructor answer-key chapters _build/instructor
+
+# The student edition as a student gets it: unzipped alone, a fresh venv, the README's install
+# command, every lesson run to the end with untouched stubs; prints the times.
+student-check: student
+	rm -rf _build/student-check
+	$(PY) -m lossfns.course.instructor student-check _build/student.zip chapters _build/student-check
+
+# An nbgrader course (source/<lesson>/<lesson>.ipynb, nbgrader_config.py); then, in _build/nbgrader:
+# nbgrader generate_assignment <lesson>, and nbgrader autograde <lesson> on the submissions.
+nbgrader: $(STAMP)
+	$(PY) -m lossfns.course.nbgrader chapters _build/nbgrader
 
 # The quiz bank for an LMS: Moodle XML and Canvas QTI 1.2, one quiz per chapter and language.
 lms: $(STAMP)

@@ -2,6 +2,7 @@
 
     python -m lossfns.course.instructor student chapters _build/student   # + _build/student.zip
     python -m lossfns.course.instructor answer-key chapters _build/instructor
+    python -m lossfns.course.instructor student-check _build/student.zip [chapters [workdir]]
     python -m lossfns.course.nbgrader chapters _build/nbgrader             # an nbgrader course
 
 How the lessons mark exercises (sphinx-exercise): an ``{exercise}`` directive with a
@@ -323,7 +324,8 @@ def install_cell_source(original: str = "", pins=DEFAULT_PINS) -> str:
         "import glob, importlib.util, subprocess, sys\n"
         "if importlib.util.find_spec(\"lossfns\") is None:\n"
         "    wheels = sorted(glob.glob(\"lossfns-*.whl\"))\n"
-        f"    spec = wheels[-1] + \"[all]\" if wheels else \"{fallback}\"\n"
+        f"    spec = (wheels[-1] + \"[all]\" if wheels else\n"
+        f"            \"{fallback}\")\n"
         f"    torch = [] if importlib.util.find_spec(\"torch\") else [\"{torch_pin}\"]\n"
         "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\", spec, *torch],\n"
         "                   check=True)\n")
@@ -461,7 +463,7 @@ Loss functions: an executable course. Student edition
 
 This folder is all you need: the lessons (NN_*.ipynb), the course package `lossfns` as a wheel
 ({wheel}) and this file. Python 3.10 or later; a virtual environment is best
-(python -m venv venv, then venv/bin/activate, or venv\\Scripts\\activate on Windows).
+(python -m venv venv, then: source venv/bin/activate, or venv\\Scripts\\activate on Windows).
 
 1. In this folder, install the package and what the lessons use:
 
@@ -567,8 +569,9 @@ def answer_key_markdown(chapters: str | Path = "chapters") -> str:
     for stem in stems + [c for c in quiz.chapters() if c not in stems]:
         s = summaries.get(stem, {})
         parts.append(f"\n## {s.get('title', stem)}\n")
-        if s.get("time_to_learn"):
-            parts.append(f"**Time to learn.** {s['time_to_learn']}\n")
+        if s.get("time_to_learn"):   # (the paragraph, not a heading of the next cell after it)
+            time_to_learn = re.split(r"\s#{1,6}\s", s["time_to_learn"])[0].strip()
+            parts.append(f"**Time to learn.** {time_to_learn}\n")
         path = Path(chapters) / f"{stem}.ipynb"
         lesson = read_lesson(json.loads(path.read_text(encoding="utf-8")), stem) \
             if path.exists() else None
@@ -618,18 +621,68 @@ def _exercise_key(ex: LessonExercise, exercises) -> str:
 _STYLE = ("body{font-family:system-ui,'Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif;"
           "max-width:52em;margin:2em auto;padding:0 1em;line-height:1.5}"
           "pre{background:#f6f8fa;padding:.6em;overflow-x:auto}"
-          "h2{page-break-before:always;border-bottom:1px solid #ccc}h2:first-of-type{page-break-before:auto}"
+          "h2{page-break-before:always;border-bottom:1px solid #ccc}"
+          "h2:first-of-type{page-break-before:auto}"
           "@media print{pre{white-space:pre-wrap}body{margin:0}}")
+_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
+_INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)([^$]+?)(?<=\S)\$(?![\w$])")
+_FENCED = re.compile(r"^(`{3,}).*?^\1[ \t]*$", re.S | re.M)
+#: MathJax (the es5 build of the pinned ``django-static-mathjax``, as the book uses) is copied
+#: beside the key when it is installed, so formulas are typeset offline and in the PDF; without
+#: it they stay readable TeX between \( \).
+_MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml", "ui", "a11y",
+                  "sre/mathmaps/en.json", "adaptors")
 
 
-def answer_key_html(chapters: str | Path = "chapters") -> str:
-    """The answer key (`answer_key_markdown`) as one self-contained HTML page."""
+def _protect_math(text: str) -> tuple[str, list]:
+    """Math replaced by placeholders (Markdown would eat its backslashes), outside code blocks."""
+    found = []
+
+    def keep(m, display):
+        found.append(("\\[" if display else "\\(") + m.group(1).strip()
+                     + ("\\]" if display else "\\)"))
+        return f"MATHPLACEHOLDER{len(found) - 1}X"
+
+    out, last = [], 0
+    for code in _FENCED.finditer(text):
+        out.append(text[last:code.start()])
+        out.append(code.group(0))
+        last = code.end()
+    out.append(text[last:])
+    for k in range(0, len(out), 2):   # the even pieces lie outside code blocks
+        piece = _DISPLAY_MATH.sub(lambda m: keep(m, True), out[k])
+        out[k] = _INLINE_MATH.sub(lambda m: keep(m, False), piece)
+    return "".join(out), found
+
+
+def mathjax_dir():
+    """The folder of MathJax's es5 build (package ``mathjax`` of django-static-mathjax), or None."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("mathjax")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    root = Path(list(spec.submodule_search_locations)[0]) / "static" / "mathjax" / "es5"
+    return root if (root / "tex-chtml.js").is_file() else None
+
+
+def answer_key_html(chapters: str | Path = "chapters", mathjax: str | None = None) -> str:
+    """The answer key (`answer_key_markdown`) as one HTML page; `mathjax`: the URL of
+    tex-chtml.js to typeset the formulas with (else they stay TeX)."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
-    body = md.render(answer_key_markdown(chapters))
+    text, math = _protect_math(answer_key_markdown(chapters))
+    body = md.render(text)
+    body = re.sub(r"MATHPLACEHOLDER(\d+)X", lambda m: html.escape(math[int(m.group(1))]), body)
+    script = ""
+    if mathjax:
+        script = ("<script>window.MathJax={tex:{inlineMath:[['\\\\(','\\\\)']],"
+                  "displayMath:[['\\\\[','\\\\]']]}};</script>"
+                  f"<script defer src=\"{mathjax}\"></script>")
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>Answer key</title><style>{_STYLE}</style></head><body>{body}</body></html>\n")
+            f"<title>Answer key</title><style>{_STYLE}</style>{script}</head>"
+            f"<body>{body}</body></html>\n")
 
 
 def find_chromium() -> str | None:
@@ -651,17 +704,29 @@ def html_to_pdf(html_path: Path, pdf_path: Path, browser: str | None = None) -> 
         subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
                         "--disable-background-networking", "--disable-component-update",
                         "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-                        "--no-pdf-header-footer", f"--print-to-pdf={pdf_path}",
+                        "--no-pdf-header-footer", "--virtual-time-budget=20000",
+                        f"--print-to-pdf={pdf_path}",
                         html_path.resolve().as_uri()],
                        check=True, capture_output=True, timeout=120)
     return pdf_path.exists() and pdf_path.stat().st_size > 0
 
 
 def write_answer_key(chapters: str | Path, out: str | Path, pdf: bool = True) -> Path:
+    """answer_key.html (with MathJax beside it when installed) and answer_key.pdf in `out`."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    source, url = mathjax_dir(), None
+    if source is not None:
+        for part in _MATHJAX_PARTS:
+            src, dest = source / part, out / "mathjax" / part
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if src.is_dir():
+                shutil.copytree(src, dest, dirs_exist_ok=True)
+            elif src.exists():
+                shutil.copy2(src, dest)
+        url = "mathjax/tex-chtml.js"
     page = out / "answer_key.html"
-    page.write_text(answer_key_html(chapters), encoding="utf-8")
+    page.write_text(answer_key_html(chapters, url), encoding="utf-8")
     if pdf:
         if html_to_pdf(page, out / "answer_key.pdf"):
             print(f"answer key (PDF): {out / 'answer_key.pdf'}")
@@ -671,8 +736,76 @@ def write_answer_key(chapters: str | Path, out: str | Path, pdf: bool = True) ->
     return page
 
 
+# --------------------------------------------------------------------------------------------
+# The student edition, tried as a student would
+# --------------------------------------------------------------------------------------------
+def student_check(zip_path: str | Path, chapters: str | Path | None = None,
+                  work: str | Path | None = None, timeout: int = 600) -> dict:
+    """Unzip the student edition into a new folder, make a fresh virtual environment, run the
+    README's install command there (nothing from the repository), then run every notebook to
+    the end with untouched stubs; with `chapters`, also write the answer key with the
+    installed package. Returns {step: seconds}; raises on the first failure."""
+    import tempfile
+    import time
+
+    work = Path(tempfile.mkdtemp(prefix="student-check-")) if work is None else Path(work)
+    work.mkdir(parents=True, exist_ok=True)
+    times = {}
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(work)
+        top = {Path(n).parts[0] for n in zf.namelist()}
+    if len(top) != 1:
+        raise RuntimeError(f"the zip should hold one folder; it holds {sorted(top)}")
+    folder, venv = work / top.pop(), work / "venv"
+    readme = (folder / "README.txt").read_text(encoding="utf-8")
+    install = next(line.strip() for line in readme.splitlines()
+                   if line.strip().startswith("python -m pip install"))
+    env = {k: v for k, v in __import__("os").environ.items()
+           if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    env.update(PATH=f"{venv / 'bin'}:{env.get('PATH', '')}", OMP_NUM_THREADS="1",
+               PYDEVD_DISABLE_FILE_VALIDATION="1")
+
+    def run(cmd, step, cwd=folder):
+        start = time.perf_counter()
+        done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,
+                              timeout=timeout, shell=isinstance(cmd, str))
+        times[step] = round(time.perf_counter() - start, 1)
+        if done.returncode != 0:
+            raise RuntimeError(f"{step} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        return done
+
+    run([sys.executable, "-m", "venv", str(venv)], "venv", cwd=work)
+    run(install + " -q", "install (README command)")
+    where = run([str(venv / "bin" / "python"), "-c", "import lossfns; print(lossfns.__file__)"],
+                "import").stdout.strip()
+    if not where.startswith(str(venv)):
+        raise RuntimeError(f"lossfns was imported from {where}, not from the fresh environment")
+    executed = work / "executed"
+    for nb in sorted(folder.glob("*.ipynb")):
+        run([str(venv / "bin" / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
+             f"--ExecutePreprocessor.timeout={timeout}", "--output-dir", str(executed),
+             nb.name], nb.stem)
+        out = json.loads((executed / nb.name).read_text(encoding="utf-8"))
+        checks = [c for c in out["cells"] if c["cell_type"] == "code"
+                  and _CHECK_CALL.search(_source(c))]
+        for c in checks:
+            shown = json.dumps(c.get("outputs", []), ensure_ascii=False)
+            if "not done yet" not in shown:
+                raise RuntimeError(f"{nb.name}: a check cell does not say 'not done yet': {shown[:300]}")
+    if chapters is not None:
+        run([str(venv / "bin" / "python"), "-m", "lossfns.course.instructor", "answer-key",
+             str(Path(chapters).resolve()), str(work / "answer_key")], "answer key", cwd=work)
+    return times
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["student-check"] and len(argv) in (2, 3, 4):
+        times = student_check(*argv[1:])
+        for step, seconds in times.items():
+            print(f"{seconds:7.1f} s  {step}")
+        print(f"{sum(times.values()):7.1f} s  in all: the student edition installs and runs")
+        return 0
     if argv[:1] == ["student"] and len(argv) in (3, 4):
         print(f"student edition: {build_student(*argv[1:])}")
         return 0
