@@ -89,6 +89,7 @@ browser: $(STAMP)
 I18N := $(PY) tools/i18n.py
 # book-zh builds both editions at once, one process per core (logs in _build/logs/zh-*.log).
 book-zh: $(STAMP) _build/.cache-key
+	$(I18N) uptodate
 	$(I18N) notebooks
 	$(I18N) build zh-cn zh-tw
 	$(PY) -m pytest -q tests/test_i18n.py -k built

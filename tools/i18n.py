@@ -13,6 +13,7 @@ Commands (the Makefile wraps them; see /work/notes/I18N.md or CONTRIBUTING.md):
     python tools/i18n.py po [DOC ...]            pot + update locales/zh_CN/.../<doc>.po
     python tools/i18n.py stats [DOC ...]         translated / fuzzy / untranslated per document
     python tools/i18n.py check [DOC ...]         msgfmt --check, markup and term-sheet checks
+    python tools/i18n.py uptodate                complete documents cover the current English
     python tools/i18n.py tw                      generate the zh_TW catalogs
     python tools/i18n.py build zh-cn|zh-tw [--quick]   HTML edition in _build/html/<edition>
     python tools/i18n.py notebooks zh-cn|zh-tw   translated lessons in _build/notebooks/<edition>
@@ -273,6 +274,41 @@ def cmd_stats(args) -> int:
     print(f"{'all':45} {total['translated']:4}/{total['total']:<4} translated "
           f"{total['fuzzy']:3} fuzzy {total['untranslated']:4} untranslated")
     return 0
+
+
+def complete_docs() -> list[str]:
+    import yaml
+    status = yaml.safe_load(STATUS.read_text(encoding="utf-8")) or {}
+    return list(status.get("complete") or [])
+
+
+def cmd_uptodate(args) -> int:
+    """Compare each catalog with the English as it is now (a fresh extraction): a message of
+    the source without a finished translation shows in English in the Chinese editions. Fails
+    for the documents listed as complete in locales/status.yml, naming each message."""
+    if not args.no_extract:
+        rc = cmd_pot()
+        if rc:
+            return rc
+    complete, bad = set(complete_docs()), 0
+    for pot in sorted(GETTEXT.rglob("*.pot")):
+        doc = pot.relative_to(GETTEXT).with_suffix("").as_posix()
+        po = ZH_CN / f"{doc}.po"
+        done = ({m.id for m in entries(read_po(po)) if m.string and not m.fuzzy}
+                if po.exists() else set())
+        missing = [m.id for m in entries(read_po(pot)) if m.id not in done]
+        if not missing:
+            continue
+        if doc in complete:
+            bad += 1
+            print(f"{doc} is marked complete, but {len(missing)} message(s) of the current source "
+                  f"have no finished translation (run `make po DOC={doc}`):")
+            for msgid in missing:
+                print(f"    msgid {msgid[:110]!r}")
+        else:
+            print(f"{doc}: {len(missing)} message(s) still in English")
+    print("uptodate: OK" if not bad else f"uptodate: {bad} complete document(s) out of date")
+    return 1 if bad else 0
 
 
 # --------------------------------------------------------------------------------- checks
@@ -639,6 +675,9 @@ def main(argv=None) -> int:
         p.add_argument("docs", nargs="*")
         p.set_defaults(f=f)
     sub.add_parser("tw").set_defaults(f=cmd_tw)
+    p = sub.add_parser("uptodate")
+    p.add_argument("--no-extract", action="store_true", help="reuse _build/gettext")
+    p.set_defaults(f=cmd_uptodate)
     p = sub.add_parser("build")
     p.add_argument("editions", nargs="+", choices=list(EDITIONS))
     p.add_argument("--no-tw", action="store_true", help="zh_TW catalogs are already generated")
