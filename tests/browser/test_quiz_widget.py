@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import pytest
 
@@ -361,25 +362,76 @@ BOOK_PAGE = HTML / "chapters" / f"{CHAPTER}.html"
 
 
 @pytest.mark.skipif(not BOOK_PAGE.is_file(), reason="no built book: run `make book` first")
-def test_book_page_uses_the_shared_script(browser):
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_book_page_uses_the_shared_script(browser, theme):
     text = BOOK_PAGE.read_text(encoding="utf-8")
     assert text.count("lossfnsQuiz") == 0, "the widget's code is inlined in the page"
-    assert re.search(r'<script src="[./]*_static/quiz\.js', text), "_static/quiz.js not loaded"
-    assert (HTML / "_static" / "quiz.js").is_file() and (HTML / "_static" / "quiz.css").is_file()
-    page = browser.new_page()
+    assert len(re.findall(r'<script src="[./]*_static/quiz\.js', text)) == 1, "_static/quiz.js"
+    assert len(re.findall(r'href="[./]*_static/quiz\.css', text)) == 1, "_static/quiz.css"
+    assert (HTML / "_static" / "quiz.js").read_text(encoding="utf-8") == quiz.asset_text("quiz.js")
+    page = browser.new_page(color_scheme=theme)
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: m.type in ("error", "warning") and "quiz" in m.text.lower()
-            and errors.append(m.text))
+    page.on("console", lambda m: m.type in ("error", "warning") and errors.append(m.text))
     page.goto(BOOK_PAGE.as_uri())
-    items = quiz.load(CHAPTER)
-    assert page.locator(".lfq-item").count() == len(quiz.load(CHAPTER, "quiz"))
-    quizzes = [it for it in items if it.get("kind", "quiz") == "quiz"]
-    k = next(i for i, it in enumerate(quizzes) if it["type"] == "choice")
+    assert page.evaluate("document.documentElement.dataset.theme") == theme
+    items = quiz.load(CHAPTER)          # the end-of-lesson quiz asks the pre-study items too
+    assert page.locator(".lfq-item").count() == len(items)
+    k = next(i for i, it in enumerate(items) if it["type"] == "choice")
     box = page.locator(".lfq-item").nth(k)
     box.scroll_into_view_if_needed()
-    box.locator("input").nth(quizzes[k]["answer"]).check()
+    wrong = (items[k]["answer"] + 1) % len(items[k]["choices"])
+    box.locator("input").nth(wrong).check()
+    box.locator(".lfq-check").click()
+    seen = {"wrong": box.locator(".lfq-verdict").evaluate(CONTRAST_JS)}
+    box.locator("input").nth(items[k]["answer"]).check()
     box.locator(".lfq-check").click()
     assert box.locator(".lfq-verdict").inner_text() == "Correct!"
+    seen["correct"] = box.locator(".lfq-verdict").evaluate(CONTRAST_JS)
+    seen["explanation"] = box.locator(".lfq-explanation p").first.evaluate(CONTRAST_JS)
+    seen["question"] = box.locator("legend").evaluate(CONTRAST_JS)
+    seen["option"] = box.locator(".lfq-option .lfq-text").nth(wrong).evaluate(CONTRAST_JS)
+    low = {n: round(contrast(v["fg"], v["bg"]), 2) for n, v in seen.items()
+           if contrast(v["fg"], v["bg"]) < 4.5}
+    assert not low, f"{theme}: contrast below 4.5:1 in the book: {low}"
+    assert all(v["size"] >= 16 and v["align"] in ("left", "start")
+               for n, v in seen.items() if n != "question"), seen
+    box.screenshot(path=str(_shots() / f"quiz_book_{theme}.png"))
     page.close()
     assert not errors, errors
+
+
+# ---------------------------------------------------------------------------------------------
+# axe-core on the widget in every state (the page-wide axe run sees only its first state)
+# ---------------------------------------------------------------------------------------------
+AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core not installed (npm ci in tests/browser)")
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_axe_finds_nothing_serious_in_any_state(browser, theme):
+    items = quiz.load(CHAPTER)
+    page, messages, errors = _page(browser, theme=theme)
+    page.add_script_tag(path=str(AXE))
+    for k, it in enumerate(items):         # every item answered: wrong, shown, then right
+        box = _item(page, k)
+        if it["type"] == "numeric":
+            box.locator("input").fill("1e9")
+        else:
+            right = {it["answer"]} if it["type"] == "choice" else set(it["answer"])
+            wrong = next(i for i in range(len(it["choices"])) if i not in right)
+            box.locator("input").nth(wrong).check()
+        box.locator(".lfq-check").click()
+        if k % 2:
+            box.locator(".lfq-show").click()
+    page.locator("details.quiz-answers summary").click()
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document.querySelector('.lfq'),
+                                {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length,
+                                       target: v.nodes[0].target.join(' ')}));
+    }""")
+    bad = [v for v in result if v["impact"] in ("critical", "serious")]
+    assert not bad, f"{theme}: {bad}"
+    page.close()
+    assert not messages and not errors, messages + errors
