@@ -1,79 +1,120 @@
-"""The student edition and the answer key."""
-import json
-import zipfile
+"""The answer key: every quiz answer (English and Chinese), every exercise's from-scratch model
+solution from its lesson with the explanation and the checks, each lesson's time; no internal
+file names of the source notes; HTML that a browser prints to PDF."""
+import re
+import shutil
+import tomllib
 from pathlib import Path
 
-from lossfns.course import instructor, quiz
+import pytest
+
+from lossfns.course import exercises, instructor, quiz
 
 ROOT = Path(__file__).parents[1]
+CHAPTERS = ROOT / "chapters"
 
 
-def _nb(cells):
-    return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+@pytest.fixture(scope="module")
+def key():
+    return instructor.answer_key_markdown(CHAPTERS)
 
 
-def _code(src, tags=()):
-    return {"cell_type": "code", "source": src, "metadata": {"tags": list(tags)},
-            "outputs": [{"output_type": "stream", "name": "stdout", "text": "x"}], "execution_count": 3}
+@pytest.fixture(scope="module")
+def page():
+    return instructor.answer_key_html(CHAPTERS)
 
 
-def _md(src):
-    return {"cell_type": "markdown", "source": src, "metadata": {}}
-
-
-SOLUTION = '''import numpy as np
-
-def huber(y_true, y_pred, delta=1.0):
-    """Huber loss, element-wise."""
-    r = y_pred - y_true
-    return np.where(np.abs(r) <= delta, 0.5 * r * r, delta * (np.abs(r) - 0.5 * delta))
-'''
-
-
-def test_student_notebook_removes_solutions_checks_and_outputs():
-    nb = _nb([
-        _md("```{exercise}\n:label: ex-h\nWrite Huber.\n```\n\n```{solution} ex-h\n:class: dropdown\nUse np.where.\n```\n"),
-        _md("```{solution-start} ex-h\n:class: dropdown\n```"),
-        _code(SOLUTION, ["solution"]),
-        _md("```{solution-end}\n```"),
-        _code("check('huber', huber)"),
-        _code("assert 1 + 1 == 2", ["remove-cell"]),
-    ])
-    out = instructor.student_notebook(nb)
-    sources = ["".join(c["source"]) for c in out["cells"]]
-    assert len(out["cells"]) == 3
-    assert "{exercise}" in sources[0] and "{solution}" not in sources[0]
-    assert "np.where" not in sources[1] and "raise NotImplementedError" in sources[1]
-    assert '"""Huber loss, element-wise."""' in sources[1] and "import numpy as np" in sources[1]
-    assert all(c.get("outputs", []) == [] for c in out["cells"] if c["cell_type"] == "code")
-    assert not any("remove-cell" in c["metadata"].get("tags", []) for c in out["cells"])
-    # the stub is valid Python and fails the check as "not implemented"
-    ns = {}
-    exec(sources[1], ns)
-    try:
-        ns["huber"](0.0, 1.0)
-    except NotImplementedError:
-        pass
-    else:
-        raise AssertionError("stub should raise NotImplementedError")
-
-
-def test_build_student_writes_every_lesson_and_a_zip(tmp_path):
-    zip_path = instructor.build_student(str(ROOT / "chapters"), str(tmp_path / "student"))
-    lessons = sorted(p.name for p in (ROOT / "chapters").glob("*.ipynb"))
-    assert sorted(p.name for p in (tmp_path / "student").glob("*.ipynb")) == lessons
-    with zipfile.ZipFile(zip_path) as zf:
-        assert sorted(n for n in zf.namelist() if n.endswith(".ipynb")) == [f"student/{n}" for n in lessons]
-    for p in (tmp_path / "student").glob("*.ipynb"):
-        nb = json.loads(p.read_text(encoding="utf-8"))
-        for c in nb["cells"]:
-            assert "solution" not in c["metadata"].get("tags", [])
-            assert "remove-cell" not in c["metadata"].get("tags", [])
-
-
-def test_answer_key_lists_every_quiz_item():
-    page = instructor.answer_key_html()
-    assert page.startswith("<!DOCTYPE html>")
+def test_every_quiz_item_with_its_answer_in_both_languages(key):
     n_items = sum(len(quiz.load(ch)) for ch in quiz.chapters())
-    assert page.count("Answer 答案:") == n_items
-    assert "<pre><code" in page  # exercise solutions as code
+    assert key.count("Answer 答案:") == n_items
+    assert key.count("*Why:*") == n_items and key.count("*解析：*") == n_items
+
+
+def test_every_exercise_with_the_lessons_solution_not_the_library_call(key):
+    lesson_exercises = instructor.lesson_exercises(CHAPTERS)
+    assert len(lesson_exercises) == len(exercises.available())
+    for ex in lesson_exercises:
+        assert f"#### Exercise {ex.number}" in key
+        for src in ex.solution_code:
+            assert src.rstrip() in key, ex.name            # the lesson's own code, whole
+        for text in ex.solution_text:
+            assert text.strip() in key, ex.name
+        assert f'check("{ex.name}", {ex.fn})' in key
+        for label in (c.label for c in exercises.get(ex.name).cases() if c.label):
+            assert label in key
+    # the checkers' references are one library call for many exercises: never the key's answer
+    assert 'return huber(y_true, y_pred, delta=delta, reduction="none")' not in key
+    assert "np.clip(r, -delta, delta)" in key
+
+
+def test_exercises_numbered_per_chapter_in_order(key):
+    for path in instructor.lesson_paths(CHAPTERS):
+        ch = int(path.stem[:2])
+        found = re.findall(rf"#### Exercise ({ch}\.\d+)", key)
+        assert found == [f"{ch}.{k}" for k in range(1, len(found) + 1)] and found, path.stem
+
+
+def test_each_lesson_has_its_time_and_its_hidden_checks(key):
+    sections = re.split(r"^## ", key, flags=re.M)[1:]
+    lessons = instructor.lesson_paths(CHAPTERS)
+    assert len(sections) >= len(lessons)
+    for section in sections[:len(lessons)]:
+        m = re.search(r"\*\*Time to learn\.\*\* (About \d+ minutes[^\n]*)", section)
+        assert m and "#" not in m.group(1), section[:200]
+    assert key.count("#### Hidden checks of the exercises") >= len(lessons) - 2
+    assert 'assert check(name, fn), name' in key          # chapter 1's hidden check, verbatim
+
+
+def test_no_internal_names_of_the_source_notes(key, page):
+    for text in (key, page):
+        assert not re.search(r"\b\d{3}_[0-9a-f]{16}\.txt\b", text)
+        assert "SEED_ERRATA" not in text and "source: " not in text
+    # the quiz bank's own (any) "source: <file>" line becomes a plain mention
+    sample = "x\n<small>source: 001_de3242bbe8c04137.txt</small>\ny\n<small>source: new</small>\n"
+    assert instructor._SOURCE_LINE.sub(instructor._source_note, sample) == \
+        "x\n<small>From the original lecture notes.</small>\ny\n"
+
+
+def test_math_survives_markdown(page):
+    # Markdown would turn "\," into ","; the key keeps TeX for MathJax (or for the reader)
+    assert r"\(d\,\delta(\lvert r \rvert - \tfrac12\delta)/d\hat y" in page.replace("\n", " ") \
+        or r"\(d\,\delta(\lvert r \rvert - \tfrac12\delta)/d\hat y" in page
+    assert "<pre><code" in page and page.startswith("<!DOCTYPE html>")
+
+
+def test_markdown_it_is_declared_where_the_key_needs_it():
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]
+    for extra in ("course", "all"):
+        assert any(d.startswith("markdown-it-py") for d in extras[extra]), extra
+
+
+@pytest.mark.skipif(instructor.find_chromium() is None, reason="no Chromium to print the PDF")
+def test_write_answer_key_html_mathjax_and_pdf(tmp_path):
+    chapters = tmp_path / "chapters"
+    chapters.mkdir()
+    shutil.copy(CHAPTERS / "02_regression_losses.ipynb", chapters)
+    page = instructor.write_answer_key(chapters, tmp_path / "key")
+    html = page.read_text(encoding="utf-8")
+    assert "Exercise 2.1" in html and "np.clip(r, -delta, delta)" in html
+    if instructor.mathjax_dir() is not None:
+        assert (tmp_path / "key" / "mathjax" / "tex-chtml.js").is_file()
+        assert 'src="mathjax/tex-chtml.js"' in html
+    pdf = (tmp_path / "key" / "answer_key.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+    if shutil.which("pdftotext"):
+        import subprocess
+
+        text = subprocess.run(["pdftotext", str(tmp_path / "key" / "answer_key.pdf"), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert "Exercise 2.3" in text and "np.maximum(q * u, (q - 1) * u)" in text
+        assert "\\(" not in text                         # MathJax typeset the formulas
+
+
+def test_command_line_without_a_browser(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(instructor, "find_chromium", lambda: None)
+    assert instructor.main(["answer-key", str(CHAPTERS), str(tmp_path / "k")]) == 0
+    assert (tmp_path / "k" / "answer_key.html").is_file()
+    assert not (tmp_path / "k" / "answer_key.pdf").exists()
+    assert "no Chromium found" in capsys.readouterr().err
+    assert instructor.main(["nonsense"]) == 2
