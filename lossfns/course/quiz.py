@@ -529,4 +529,6 @@ def answer_key_markdown(chapter: str) -> str:
         out.append(f"\n*Answer 答案:* {answer_text(it, 'en')}\n")
         out.append(f"*Why:* {it['explanation']['en']}  \n"
                    f"*解析：* {text(it['explanation'], 'zh-cn')}\n")
+        if it["source"] != "new":   # provenance, never the file's name
+            out.append("<small>From the original lecture notes (原始讲义).</small>\n")
     return "\n".join(out)
