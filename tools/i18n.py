@@ -168,11 +168,39 @@ def sphinx(outdir: Path, builder: str = "html", overrides: dict | None = None,
     return int(result or 0)
 
 
+_LOCKED = []
+
+
+class gettext_lock:
+    """One extraction (and the catalog updates that read its .pot files) at a time: several
+    translators running `make po` in one tree wait for each other instead of writing the same
+    doctrees and templates at once."""
+
+    def __enter__(self):
+        import fcntl
+        BUILD.mkdir(parents=True, exist_ok=True)
+        self.t0 = time.time()
+        self.file = open(BUILD / ".gettext.lock", "w")
+        if not _LOCKED:
+            fcntl.flock(self.file, fcntl.LOCK_EX)
+        _LOCKED.append(self)
+        self.waited = time.time() - self.t0
+        if self.waited >= 1:
+            print(f"(waited {self.waited:.0f} s for another `make po` in this tree)")
+        return self
+
+    def __exit__(self, *exc):
+        _LOCKED.pop()
+        self.file.close()   # releases the lock when it is the outermost one
+        return False
+
+
 def cmd_pot(_args=None) -> int:
     """Extract every document's messages into _build/gettext/<doc>.pot (execution off)."""
-    t0 = time.time()
-    rc = sphinx(GETTEXT, "gettext", {"nb_execution_mode": "off", "gettext_compact": False},
-                doctrees=BUILD / ".doctrees-gettext")
+    with gettext_lock():
+        t0 = time.time()
+        rc = sphinx(GETTEXT, "gettext", {"nb_execution_mode": "off", "gettext_compact": False},
+                    doctrees=BUILD / ".doctrees-gettext")
     print(f"pot: _build/gettext ({time.time() - t0:.0f} s)")
     return rc
 
@@ -233,6 +261,11 @@ def update_po(pot: Path, po: Path, memory: dict) -> tuple[str, int, int]:
 
 def cmd_po(args) -> int:
     """pot + update the zh_CN catalogs (only those of `args.docs` when given)."""
+    with gettext_lock():
+        return _po(args)
+
+
+def _po(args) -> int:
     if not args.no_extract:
         rc = cmd_pot()
         if rc:
