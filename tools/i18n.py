@@ -528,7 +528,15 @@ def cmd_build(args) -> int:
 def build_edition(args) -> int:
     """One Chinese edition in _build/html/<edition>: lessons executed with LOSSFNS_LANG set
     (their own execution cache), strict (-W -n --keep-going) unless --quick (no execution, no
-    strictness: a translator's preview)."""
+    strictness: a translator's preview). One build of an edition at a time in a tree."""
+    import fcntl
+    BUILD.mkdir(parents=True, exist_ok=True)
+    with open(BUILD / f".build-{args.edition}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_edition(args)
+
+
+def _build_edition(args) -> int:
     edition = args.edition
     language = EDITIONS[edition]
     locale_dir = I18N / "locales"
