@@ -62,7 +62,7 @@ def test_every_toc_entry_exists():
 def test_lesson_follows_the_template(path):
     md = "\n".join("".join(c["source"]) for c in _cells(path) if c["cell_type"] == "markdown")
     for needle in ("Learning objectives", "Prerequisites", "Time to learn", "预习",
-                   "Misconception", "条列重点", "Exercise", "知识测验"):
+                   "Misconception", "Key points (要点小结)", "Exercise", "知识测验"):
         assert needle in md, f"{path.name}: no '{needle}' section"
 
 
