@@ -18,6 +18,8 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 HERE = Path(__file__).resolve().parent
@@ -120,6 +122,32 @@ class WrapChinese(SphinxPostTransform):
             new = [zh_span(piece, nodes.Text(piece)) if chinese else nodes.Text(piece)
                    for piece, chinese in pieces]
             parent.replace(text, new)
+
+
+class TranslateToctreeCaptions(SphinxTransform):
+    """Chinese editions: the part captions of _toc.yml ("Foundations", "Losses", …), which
+    sphinx-external-toc inserts after Sphinx has translated the page, from the page's catalog
+    (they are extracted into the root document's .po)."""
+    default_priority = 101   # right after sphinx_external_toc's InsertToctrees (100)
+
+    def apply(self, **kwargs) -> None:
+        if edition_of(self.config.language) == "en":
+            return
+        from os import path
+
+        from sphinx.locale import init as init_locale
+        from sphinx.util.i18n import docname_to_domain
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        dirs = [path.join(self.env.srcdir, d) for d in self.config.locale_dirs]
+        catalog, has_catalog = init_locale(dirs, self.config.language, domain)
+        if not has_catalog:
+            return
+        for toctree in self.document.findall(addnodes.toctree):
+            caption = toctree.get("caption")
+            if caption and catalog.gettext(caption) != caption:
+                toctree["caption"] = catalog.gettext(caption)
+                if "rawcaption" in toctree:
+                    toctree["rawcaption"] = toctree["caption"]
 
 
 def _ancestors(node):
@@ -239,5 +267,6 @@ def setup(app):
                  latex=(lambda s, n: None, lambda s, n: None),
                  text=(lambda s, n: None, lambda s, n: None))
     app.add_post_transform(WrapChinese)
+    app.add_transform(TranslateToctreeCaptions)
     app.add_css_file("lang_switcher.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

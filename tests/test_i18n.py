@@ -438,5 +438,6 @@ def test_built_chinese_edition_serves_chinese_notebooks_and_ui(folder):
         assert meta.get("lossfns_lang") == folder, f"{nb}: the English notebook, not the {folder} one"
     page = (SITE / folder / "chapters" / "02_regression_losses.html").read_text(encoding="utf-8")
     for english in ('title="Print to PDF"', 'title="Toggle primary sidebar"', ">Contents<",
-                    'placeholder="Search this book..."', 'aria-label="Main"'):
+                    'placeholder="Search this book..."', 'aria-label="Main"',
+                    '<span class="caption-text">Foundations<'):   # a _toc.yml part caption
         assert english not in page, f"{folder}: theme string {english} not translated"
