@@ -139,6 +139,26 @@ def test_install_cell_becomes_the_visible_first_code_cell():
     assert 'glob.glob("lossfns-*.whl")' in out["cells"][1]["source"]
 
 
+def test_a_cell_that_uses_an_exercise_function_says_so_while_it_is_a_stub():
+    nb = _nb([_md(EXERCISE), _code(SOLUTION, ["solution"]), _code('check("huber", huber)'),
+              _code("values = huber(0.0, 2.0)\nvalues * 2"), _code("print(1 + 1)")])
+    out = instructor.student_notebook(nb, "02_x")
+    guarded = out["cells"][-2]["source"]
+    assert guarded.startswith("try:\n    values = huber(0.0, 2.0)\n    display(values * 2)\n")
+    assert "except NotImplementedError:" in guarded and "Exercise 2.1 is done" in guarded
+    assert out["cells"][-1]["source"] == "print(1 + 1)"          # untouched
+    assert out["cells"][-3]["source"] == 'check("huber", huber)'  # the check reports itself
+    ns, shown = {"display": lambda v: shown.append(v)}, []
+    exec(next(c["source"] for c in out["cells"] if "def huber" in c["source"]), ns)
+    exec(guarded, ns)                                            # no exception with the stub
+    assert shown == []
+    ns["huber"] = lambda t, p, delta=1.0: 1.5
+    exec(guarded, ns)
+    assert shown == [3.0]
+    text_cell = 'huber(0.0, 1.0)\nnote = """two\nlines"""\n'
+    assert instructor.guard_source(text_cell, {"huber": "2.1"}) == text_cell
+
+
 def test_references_to_exercises_become_their_numbers():
     nb = _nb([_md(EXERCISE), _md("As in {ref}`ex-huber` and {numref}`the other <ex-huber>`.")])
     text = _text(instructor.student_notebook(nb, "07_x"))

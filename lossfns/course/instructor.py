@@ -61,7 +61,7 @@ _XREF = re.compile(r"\{(?:ref|numref|prf:ref)\}`(?:(?P<text>[^`<]*?)\s*<)?(?P<la
 @dataclass
 class Block:
     """A piece of a markdown cell: plain text, or a fenced block (a directive or code)."""
-    kind: str                 # "text", "fence" (code or another directive), "exercise", "solution"…
+    kind: str                 # "text", "fence" (code, other directives), "exercise", "solution"…
     text: str                 # the raw lines of the block
     name: str = ""            # the directive's name
     arg: str = ""             # its argument (a title, or the label a solution refers to)
@@ -208,7 +208,8 @@ def read_lesson(nb: dict, stem: str = "") -> Lesson:
                     exercises.append(current)
                     by_label[label] = current
                 elif b.kind == "solution" or (b.hidden and b.kind in ("text", "fence")):
-                    target = by_label.get(b.arg.strip(), current) if b.kind == "solution" else current
+                    target = (by_label.get(b.arg.strip(), current) if b.kind == "solution"
+                              else current)
                     text = b.body if b.kind == "solution" else b.text
                     if target is not None and text.strip():
                         target.solution_text.append(text.strip("\n"))
@@ -222,7 +223,8 @@ def read_lesson(nb: dict, stem: str = "") -> Lesson:
                 if current is not None:
                     current.solution_code.append(src)
                     current.solution_cells.append(i)
-            elif current is not None and current.check_cell is None and (m := _CHECK_CALL.search(src)):
+            elif current is not None and current.check_cell is None \
+                    and (m := _CHECK_CALL.search(src)):
                 current.name, current.fn, current.check_cell = m["name"], m["fn"], i
             if "remove-cell" not in _tags(cell) and i not in solution_cells:
                 imports.extend(_import_lines(src))
@@ -264,7 +266,8 @@ def _definitions(source: str, body):
 
 def stub_source(source: str) -> str:
     """The stub of a solution cell: every top-level function keeps its signature and docstring."""
-    return _definitions(source, lambda rest, indent: [f"{indent}{STUB_BODY}"]) or "# your code here\n"
+    stub = _definitions(source, lambda rest, indent: [f"{indent}{STUB_BODY}"])
+    return stub or "# your code here\n"
 
 
 def definitions_source(source: str) -> str:
@@ -304,7 +307,7 @@ def _exercise_markdown(b: Block, ex: LessonExercise | None) -> str:
 
 
 def _replace_xrefs(text: str, numbers: dict) -> str:
-    """{ref}`ex-huber` → "Exercise 2.1" for the lesson's exercises (plain Jupyter shows roles raw)."""
+    """{ref}`ex-huber` → "Exercise 2.1" (plain Jupyter shows MyST roles as they are typed)."""
     def sub(m):
         if m["label"] not in numbers:
             return m.group(0)
@@ -352,6 +355,12 @@ def _markdown_cell(cell, text: str) -> dict:
     return {"cell_type": "markdown", "id": cell.get("id"), "metadata": meta, "source": text}
 
 
+#: The lessons' sentence about their solutions, as the student edition (which has none) says it.
+_DROPDOWN_SENTENCE = (
+    re.compile(r"Each exercise has a solution in a dropdown; try it yourself first\."),
+    "Write each function in the cell below its exercise.")
+
+
 def _visible_markdown(lesson: Lesson, i: int, exercise_of: dict, numbers: dict) -> str:
     parts = []
     for b in lesson.blocks[i]:
@@ -362,6 +371,7 @@ def _visible_markdown(lesson: Lesson, i: int, exercise_of: dict, numbers: dict) 
         else:
             parts.append(b.text)
     text = re.sub(r"\n{3,}", "\n\n", "".join(parts)).strip("\n")
+    text = _DROPDOWN_SENTENCE[0].sub(_DROPDOWN_SENTENCE[1], text)
     return _replace_xrefs(text, numbers)
 
 
@@ -386,7 +396,11 @@ def transform_lesson(nb: dict, stem: str, solution_cell, pins=DEFAULT_PINS) -> d
     exercise_of = _exercise_blocks(lesson)
     numbers = {ex.label: ex.number for ex in lesson.exercises if ex.label}
     cells, installed = [], False
+    written = {}    # the functions of the exercises seen so far → their numbers
     for i, cell in enumerate(lesson.nb["cells"]):
+        for ex in lesson.exercises:
+            if ex.fn and ex.solution_cells and ex.solution_cells[0] == i:
+                written[ex.fn] = ex.number
         tags = _tags(cell)
         if cell["cell_type"] == "code" and _is_install_cell(cell) and not installed:
             cells.append(_clean_code_cell(cell, install_cell_source(_source(cell), pins), []))
@@ -404,17 +418,55 @@ def transform_lesson(nb: dict, stem: str, solution_cell, pins=DEFAULT_PINS) -> d
                 if new is not None:
                     cells.append(new)
             else:
-                cells.append(_clean_code_cell(cell, _source(cell), tags))
+                source = _source(cell)
+                if not _CHECK_CALL.search(source):
+                    source = guard_source(source, written)
+                cells.append(_clean_code_cell(cell, source, tags))
         # raw cells are dropped: the book does not show them either
     if not installed:  # a lesson without the install cell still gets one, first of its code
         first = next((k for k, c in enumerate(cells) if c["cell_type"] == "code"), len(cells))
-        cells.insert(first, {"cell_type": "code", "execution_count": None, "id": "install-lossfns",
-                             "metadata": {}, "outputs": [], "source": install_cell_source("", pins)})
+        cells.insert(first, {"cell_type": "code", "execution_count": None,
+                             "id": "install-lossfns", "metadata": {}, "outputs": [],
+                             "source": install_cell_source("", pins)})
     out = {k: v for k, v in lesson.nb.items() if k != "cells"}
     out["cells"] = cells
     out["metadata"] = {k: v for k, v in nb.get("metadata", {}).items()
                        if k in ("kernelspec", "language_info")}
     return out
+
+
+def guard_source(source: str, written: dict) -> str:
+    """A cell that calls a function students write in an earlier exercise, made to say so
+    (not to crash "Run all") while that function is still a stub::
+
+        try:
+            <the cell; its last expression displayed>
+        except NotImplementedError:
+            print("This cell uses laplace_nll: it runs once Exercise 5.1 is done.")
+
+    Cells that call none of them are returned as they are.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    used = sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} & set(written))
+    multiline_text = any(isinstance(n, (ast.Constant, ast.JoinedStr)) and n.lineno != n.end_lineno
+                         for n in ast.walk(tree))   # indenting would change such a string
+    if not used or not tree.body or multiline_text:
+        return source
+    lines = source.rstrip("\n").splitlines()
+    last = tree.body[-1]
+    is_print = (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)
+                and getattr(last.value.func, "id", "") == "print")
+    if isinstance(last, ast.Expr) and not is_print and last.lineno == last.end_lineno:
+        k = last.lineno - 1   # keep showing the value of a last expression, as Jupyter does
+        lines[k] = lines[k][:last.col_offset] + f"display({lines[k][last.col_offset:]})"
+    names = " and ".join(used)
+    numbers = ", ".join(sorted({written[f] for f in used}))
+    body = "\n".join(f"    {line}" if line.strip() else "" for line in lines)
+    return (f"try:\n{body}\nexcept NotImplementedError:\n"
+            f"    print(\"This cell uses {names}: it runs once Exercise {numbers} is done.\")\n")
 
 
 def _student_solution_cell(cell, source, lesson):
@@ -791,7 +843,8 @@ def student_check(zip_path: str | Path, chapters: str | Path | None = None,
         for c in checks:
             shown = json.dumps(c.get("outputs", []), ensure_ascii=False)
             if "not done yet" not in shown:
-                raise RuntimeError(f"{nb.name}: a check cell does not say 'not done yet': {shown[:300]}")
+                raise RuntimeError(f"{nb.name}: a check cell does not say 'not done yet': "
+                                   f"{shown[:300]}")
     if chapters is not None:
         run([str(venv / "bin" / "python"), "-m", "lossfns.course.instructor", "answer-key",
              str(Path(chapters).resolve()), str(work / "answer_key")], "answer key", cwd=work)

@@ -377,8 +377,8 @@ def _run(ex: Exercise, student_fn, cases, expected, hints, time_limit, verbose) 
         return _report(CheckResult(ex.name, False, f"✗ {ex.title}: {msg}"), verbose)
 
     if not callable(student_fn):
-        return fail(f"expected a function; got {_describe(student_fn) if student_fn is not None else 'None'}"
-                    " (run the cell that defines it first).")
+        got = "None" if student_fn is None else _describe(student_fn)
+        return fail(f"expected a function; got {got} (run the cell that defines it first).")
     guard = _Guard(_watchlist(ex), time_limit)
     for k, (case, want) in enumerate(zip(cases, expected), 1):
         args = tuple(np.copy(a) if isinstance(a, np.ndarray) else a for a in case.args)
