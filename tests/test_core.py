@@ -142,7 +142,7 @@ def test_catalog_table_columns_and_bad_arguments():
     table = lossfns.catalog_table(columns=("name", "formula"))
     assert table.splitlines()[0] == "| lossfns | Formula (per item) |"
     assert "$" + lossfns.mse.formula + "$" in table
-    with pytest.raises(ValueError, match=r"lang.*'en', 'zh'"):
+    with pytest.raises(ValueError, match=r"lang.*'en', 'zh-cn', 'zh-tw'"):
         lossfns.catalog_table(lang="fr")
     with pytest.raises(ValueError, match=r"columns"):
         lossfns.catalog_table(columns=("name", "colour"))

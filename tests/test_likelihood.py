@@ -94,7 +94,7 @@ def test_gaussian_huge_error_does_not_overflow_before_dividing():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"var": [1.0, -0.5, 1.0]}, r"var must hold variances \(>= 0\).*got -0.5 at position 1"),
+    ({"var": [1.0, -0.5, 1.0]}, r"var must hold variances >= 0; got -0.5 at position 1"),
     ({"var": [1.0, 1.0]}, r"var must have the shape of mean \(3,\).*got shape \(2,\)"),
     ({"var": [1.0, np.nan, 1.0]}, r"var must be finite.*position 1"),
     ({"mean": [1.0, 2.0]}, r"y_true and mean must have the same shape"),
@@ -181,9 +181,9 @@ def test_poisson_gradient_is_rate_minus_count_and_full_adds_log_factorial(rng):
 
 
 @pytest.mark.parametrize("y, pred, hyper, match", [
-    ([1.0, -1.0], [0.0, 0.0], {}, r"y_true must hold counts \(>= 0\).*got -1 at position 1"),
+    ([1.0, -1.0], [0.0, 0.0], {}, r"y_true must hold counts >= 0; got -1 at position 1"),
     ([1.0, 2.0], [0.5, -0.1], {"log_input": False},
-     r"y_pred must hold rates \(>= 0\) since log_input=False.*got -0.1 at position 1"),
+     r"y_pred must hold rates \(log_input=False\) >= 0; got -0.1 at position 1"),
     ([1.0, 2.0], [0.5], {}, r"y_true and y_pred must have the same shape"),
     ([1.0, 2.0], [0.5, np.inf], {}, r"y_pred must be finite"),
     ([1.0, 2.0], [0.5, 0.1], {"log_input": "no"}, r"log_input must be True or False; got 'no'"),

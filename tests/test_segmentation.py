@@ -34,7 +34,7 @@ def test_metadata():
     L = dice_loss
     assert L.name == "dice_loss" and L.task == "segmentation"
     assert re.search(r"[\u4e00-\u9fff]", L.zh) and L.zh_hant
-    assert "|" not in L.formula and L.torch is None and L.grad_of == "y_prob"
+    assert "|" not in L.formula and L.torch is None
     assert L.hyper == {"smooth": 1.0}
     assert any("Milletari" in r and "2016" in r for r in L.references)
     for part in ("Domain", "Formula", "Gradient", "Equals", "References"):

@@ -132,7 +132,7 @@ def _pair(numpy_loss, torch_loss, args_np, kwargs, pattern):
 @pytest.mark.parametrize("args, kwargs, pattern", [
     (([1.0, 0.0], [0.2, 0.3]), {"gamma": -1.0}, r"^gamma must be >= 0"),
     (([1.0, 0.0], [0.2, 0.3]), {"alpha": 1.5}, r"^alpha must be in \[0, 1\]"),
-    (([1.0, 0.0], [0.2, 0.3]), {"alpha": -0.5}, r"^alpha must be >= 0"),
+    (([1.0, 0.0], [0.2, 0.3]), {"alpha": -0.5}, r"^alpha must be in \[0, 1\]; got -0.5"),
     (([1.0, 2.0], [0.2, 0.3]), {}, r"^y_true must hold probabilities in \[0, 1\]; got 2"),
     (([1.0, 0.0], [0.2, 0.3, 0.1]), {}, r"^y_true and logits must have the same shape"),
     (([1.0, 0.0], [0.2, np.nan]), {}, r"^logits must be finite"),

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import as_float_array, check_probabilities, check_same_shape, loss
+from ..core import PROBABILITIES, check_same_shape, loss
 
 #: How far a distribution's sum may be from 1 and still count as a distribution.
 SUM_TOLERANCE = 1e-6
 
 
 def check_distributions(arr: np.ndarray, name: str) -> None:
-    """Probabilities in [0, 1] whose sum along the last axis is 1 (within `SUM_TOLERANCE`)."""
+    """Probabilities in [0, 1] (checked by the domain) whose sum along the last axis is 1
+    (within `SUM_TOLERANCE`)."""
     if arr.ndim == 0:
         raise ValueError(f"{name} must be a distribution over classes (last axis); got a scalar")
-    check_probabilities(arr, name)
     sums = arr.sum(axis=-1)
     bad = np.abs(sums - 1.0) > SUM_TOLERANCE
     if bad.any():
@@ -27,13 +27,8 @@ def check_distributions(arr: np.ndarray, name: str) -> None:
         raise ValueError(f"{name} must sum to 1 along the last axis; {row} sums to {value:.9g}")
 
 
-@loss(name="kl_divergence", caveat="torch `kl_div(q.log(), p)`: arguments reversed and in log space; torch `batchmean` = our \"mean\"", title="Kullback–Leibler divergence", zh="KL 散度", zh_hant="KL 散度",
-      task="distribution", formula=r"\sum_{c} p_c \log \frac{p_c}{q_c}",
-      summary="extra nats paid for coding p with q; not symmetric, not a distance",
-      summary_zh="用 q 编码 p 时多付出的信息量；不对称，不是距离",
-      torch='F.kl_div(q.log(), p, reduction="batchmean")', keras="keras.losses.KLDivergence()",
-      grad_of="q",
-      references=("Kullback & Leibler 1951, On Information and Sufficiency",))
+@loss(task="distribution", formula=r"\sum_{c} p_c \log \frac{p_c}{q_c}",
+      domain={"p": PROBABILITIES, "q": PROBABILITIES})
 def kl_divergence(p, q):
     """Kullback–Leibler divergence KL(p ‖ q) = Σ_c p_c log(p_c / q_c), per distribution.
 
@@ -49,15 +44,17 @@ def kl_divergence(p, q):
     (torch takes log q first; it returns nan where p_c = q_c = 0, we return 0).
     References: Kullback & Leibler (1951), On Information and Sufficiency.
     """
-    p_ = as_float_array(p, "p")
-    q_ = as_float_array(q, "q")
-    check_same_shape(p_, q_, "p", "q")
-    check_distributions(p_, "p")
-    check_distributions(q_, "q")
-    support = p_ > 0
+    check_same_shape(p, q, "p", "q")
+    check_distributions(p, "p")
+    check_distributions(q, "q")
+    support = p > 0
     # Off the support (p_c = 0) the term is 0: take logs of 1 there, so no 0·log 0 = nan appears.
-    p_s, q_s = np.where(support, p_, 1.0), np.where(support, q_, 1.0)
+    p_s, q_s = np.where(support, p, 1.0), np.where(support, q, 1.0)
     with np.errstate(divide="ignore"):  # q_c = 0 < p_c: log q = -inf, so the term is +inf
-        terms = np.where(support, p_ * (np.log(p_s) - np.log(q_s)), 0.0)
-        grad = np.where(support, -p_ / q_s, 0.0)
+        terms = np.where(support, p * (np.log(p_s) - np.log(q_s)), 0.0)
+
+    def grad():
+        with np.errstate(divide="ignore"):  # q_c = 0 < p_c: the gradient is -inf
+            return np.where(support, -p / q_s, 0.0)
+
     return terms.sum(axis=-1), grad

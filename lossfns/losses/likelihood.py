@@ -8,9 +8,14 @@ whose variance is predicted too, and a Poisson distribution for counts.
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
-from ..core import as_float_array, check_bool, check_in_range, check_pair, check_positive, loss
+from ..core import POSITIVE, REAL, Boolean, Interval, RealArray, check_same_shape, loss
+
+_NONNEGATIVE = Interval(numbers.Real, 0, None, closed="left")
+_RATES = RealArray(_NONNEGATIVE, "rates (log_input=False)")
 
 #: ½ log(2π): the constant of the Gaussian log-density, added when full=True.
 _HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
@@ -31,20 +36,10 @@ def _var_like(var: np.ndarray, shape: tuple) -> np.ndarray:
         f"on one axis; got shape {var.shape}")
 
 
-@loss(name="gaussian_nll_loss", title="Gaussian negative log-likelihood",
-      zh="高斯负对数似然损失", zh_hant="高斯負對數概似損失", task="regression",
+@loss(task="regression",
       formula=r"\tfrac{1}{2}\Big(\log \sigma^2 + \frac{(\hat{\mu} - y)^2}{\sigma^2}\Big)",
-      summary="the model predicts a mean and a variance: errors cost less where it admits "
-              "uncertainty, but admitting it costs log σ²",
-      summary_zh="模型同时预测均值和方差：声明不确定的地方误差代价小，但声明本身要付出 log σ²",
-      torch="F.gaussian_nll_loss(mean, y_true, var)", grad_of="mean, var",
-      keras=None, sklearn=None,
-      caveat="`.grad` returns (∂/∂mean, ∂/∂var); var is clamped to eps, with the gradient "
-             "passed through the clamp (as torch); the constant ½ log 2π only with full=True",
-      hyper={"eps": 1e-6, "full": False},
-      references=("Nix & Weigend 1994, Estimating the Mean and Variance of the Target "
-                  "Probability Distribution",
-                  "Prince 2023, Understanding Deep Learning, ch. 5"))
+      domain={"y_true": REAL, "mean": REAL, "var": RealArray(_NONNEGATIVE, "variances"),
+              "eps": POSITIVE, "full": Boolean()})
 def gaussian_nll_loss(y_true, mean, var, *, eps=1e-6, full=False):
     """Gaussian negative log-likelihood: ½(log σ² + (μ̂ − y)²/σ²), the model predicting μ̂ and σ².
 
@@ -64,23 +59,23 @@ def gaussian_nll_loss(y_true, mean, var, *, eps=1e-6, full=False):
     References: Nix & Weigend (1994), Estimating the Mean and Variance of the Target
     Probability Distribution; Prince (2023), Understanding Deep Learning, ch. 5.
     """
-    eps = check_positive(eps, "eps")
-    full = check_bool(full, "full")
-    t, mu = check_pair(y_true, mean, "y_true", "mean")
-    v = as_float_array(var, "var")
-    check_in_range(v, "var", 0.0, np.inf, what="variances (>= 0)")
+    check_same_shape(y_true, mean, "y_true", "mean")
+    t, mu, v = y_true, mean, var
     s = np.maximum(_var_like(v, mu.shape), eps)  # σ² = max(var, eps): no division by 0
     r = mu - t
     z = r / np.sqrt(s)  # the standardised error: z² = r²/σ² without squaring r (no overflow)
     value = 0.5 * (np.log(s) + z * z)
     if full:
         value += _HALF_LOG_2PI
-    grad_mean = z / np.sqrt(s)
-    grad_var = 0.5 * (1.0 - z * z) / s
-    # a variance shared along an axis: its derivative is the sum over the items that share it
-    shared = tuple(k for k in range(mu.ndim) if s.shape[k] == 1 and mu.shape[k] != 1)
-    grad_var = grad_var.sum(axis=shared, keepdims=True).reshape(v.shape)
-    return value, (grad_mean, grad_var)
+
+    def grad():
+        grad_mean = z / np.sqrt(s)
+        grad_var = 0.5 * (1.0 - z * z) / s
+        # a variance shared along an axis: its derivative is the sum over the items sharing it
+        shared = tuple(k for k in range(mu.ndim) if s.shape[k] == 1 and mu.shape[k] != 1)
+        return grad_mean, grad_var.sum(axis=shared, keepdims=True).reshape(v.shape)
+
+    return value, grad
 
 
 def _stirling(t: np.ndarray) -> np.ndarray:
@@ -91,18 +86,10 @@ def _stirling(t: np.ndarray) -> np.ndarray:
     return np.where(big, tb * np.log(tb) - tb + 0.5 * np.log(2.0 * np.pi * tb), 0.0)
 
 
-@loss(name="poisson_nll_loss", title="Poisson negative log-likelihood",
-      zh="泊松负对数似然损失", zh_hant="卜瓦松負對數概似損失", task="regression",
+@loss(task="regression",
       formula=r"e^{\hat{s}} - y\,\hat{s},\quad \hat{s} = \log \hat{\lambda}",
-      summary="for counts: the model predicts a log-rate (or a rate) of a Poisson distribution",
-      summary_zh="用于计数：模型预测泊松分布的对数速率（或速率）",
-      torch="F.poisson_nll_loss(y_pred, y_true, log_input=log_input)",
-      sklearn="sklearn.metrics.mean_poisson_deviance", keras="keras.losses.Poisson()",
-      caveat="drops log(y!) unless full=True (then Stirling's form, for y > 1 only, as torch); "
-             "sklearn's deviance is 2× this loss minus its value at ŷ = y; Keras takes the rate",
-      hyper={"log_input": True, "full": False, "eps": 1e-8},
-      references=("Nelder & Wedderburn 1972, Generalized Linear Models",
-                  "Prince 2023, Understanding Deep Learning, ch. 5"))
+      domain={"y_true": RealArray(_NONNEGATIVE, "counts"), "y_pred": REAL,
+              "log_input": Boolean(), "full": Boolean(), "eps": POSITIVE})
 def poisson_nll_loss(y_true, y_pred, *, log_input=True, full=False, eps=1e-8):
     """Poisson negative log-likelihood: λ − y log λ for a predicted rate λ = e^ŝ (or λ = ŷ).
 
@@ -121,17 +108,14 @@ def poisson_nll_loss(y_true, y_pred, *, log_input=True, full=False, eps=1e-8):
     References: Nelder & Wedderburn (1972), Generalized Linear Models; Prince (2023),
     Understanding Deep Learning, ch. 5.
     """
-    log_input = check_bool(log_input, "log_input")
-    full = check_bool(full, "full")
-    eps = check_positive(eps, "eps")
-    t, p = check_pair(y_true, y_pred)
-    check_in_range(t, "y_true", 0.0, np.inf, what="counts (>= 0)")
-    if log_input:
+    check_same_shape(y_true, y_pred, "y_true", "y_pred")
+    y, p = y_true, y_pred
+    if log_input:  # p is the log-rate s: λ = e^s
         rate = np.exp(p)
-        value, grad = rate - t * p, rate - t
-    else:
-        check_in_range(p, "y_pred", 0.0, np.inf, what="rates (>= 0) since log_input=False")
-        value, grad = p - t * np.log(p + eps), 1.0 - t / (p + eps)
+        value, grad = rate - y * p, lambda: rate - y
+    else:  # p is the rate λ itself
+        _RATES.check(p, "y_pred")
+        value, grad = p - y * np.log(p + eps), lambda: 1.0 - y / (p + eps)
     if full:
-        value = value + _stirling(t)
+        value = value + _stirling(y)
     return value, grad

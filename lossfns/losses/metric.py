@@ -10,46 +10,48 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import (as_float_array, check_labels_in, check_nonnegative, check_pair, check_positive,
-                    check_same_shape, loss)
+from ..core import NONNEGATIVE, POSITIVE, REAL, Labels, check_same_shape, loss
 
 
-def _embeddings(*named):
-    """Float64 embeddings of one shape, (N, D) or (D,)."""
-    arrays = [as_float_array(x, name) for name, x in named]
-    (name0, _), a0 = named[0], arrays[0]
+def _embeddings(**named):
+    """Check that the embeddings (float64 already) have one shape, (N, D) or (D,)."""
+    (name0, a0), *others = named.items()
     if a0.ndim not in (1, 2):
         raise ValueError(f"{name0} must be embeddings of shape (N, D) or (D,); got shape {a0.shape}")
-    for (name, _), a in zip(named[1:], arrays[1:]):
+    for name, a in others:
         check_same_shape(a0, a, name0, name)
-    return arrays
 
 
-def _pair_labels(y_true, n_items_shape, allowed, hint=""):
-    t = as_float_array(y_true, "y_true")
-    if t.shape != n_items_shape:
-        raise ValueError(f"y_true must hold one label per pair, shape {n_items_shape}; "
-                         f"got shape {t.shape}")
-    check_labels_in(np.atleast_1d(t), "y_true", allowed, hint)
-    return t
+def _one_label_per_pair(y_true: np.ndarray, pairs_shape: tuple) -> None:
+    if y_true.shape != pairs_shape:
+        raise ValueError(f"y_true must hold one label per pair, shape {pairs_shape}; "
+                         f"got shape {y_true.shape}")
 
 
-def _distance(diff: np.ndarray):
-    """Euclidean norm of each row of `diff` and the unit direction diff/d (0 where d = 0)."""
-    d = np.sqrt((diff * diff).sum(axis=-1))
-    # d = 0: the norm has no gradient there; 0 is a valid subgradient (and avoids 0/0).
-    unit = np.divide(diff, d[..., None], out=np.zeros_like(diff), where=d[..., None] > 0)
-    return d, unit
+def _norm(diff: np.ndarray) -> np.ndarray:
+    """Euclidean norm of each row. Where Σ x_i² overflows (|x_i| ≳ 1e154) though the norm does
+    not, that row is scaled by its largest |entry| first: ‖x‖ = s·‖x/s‖."""
+    rows = diff.reshape(-1, diff.shape[-1])
+    d = np.sqrt(np.einsum("ij,ij->i", rows, rows))  # row dot products, no temporary array
+    overflow = np.isinf(d)
+    if overflow.any():
+        big = rows[overflow]
+        big = big / np.abs(big).max(axis=1, keepdims=True)
+        d[overflow] = np.abs(rows[overflow]).max(axis=1) * np.sqrt(np.einsum("ij,ij->i", big, big))
+    return d.reshape(diff.shape[:-1])
 
 
-@loss(name="contrastive_loss", caveat="no ½ (Hadsell et al. 2006 have ½); y = 1 marks similar pairs", title="Contrastive loss", zh="对比损失", zh_hant="對比損失",
-      task="metric learning",
+def _inverse(d: np.ndarray) -> np.ndarray:
+    """1/d, and 0 where d = 0: the norm has no gradient at 0, and 0 is a valid subgradient."""
+    return np.divide(1.0, d, out=np.zeros_like(d), where=d > 0)
+
+
+_PAIR_LABELS = Labels((0.0, 1.0), " (1 = similar pair, 0 = dissimilar)")
+
+
+@loss(task="metric learning",
       formula=r"y\,d^2 + (1 - y)\max(0,\ m - d)^2,\quad d = \lVert x_1 - x_2 \rVert_2",
-      summary="pulls similar pairs together, pushes dissimilar ones beyond the margin m",
-      summary_zh="拉近相似样本对，把不相似的样本对推到间隔 m 之外",
-      torch=None, grad_of="x1, x2", hyper={"margin": 1.0},
-      references=("Hadsell, Chopra & LeCun 2006, Dimensionality Reduction by Learning an "
-                  "Invariant Mapping",))
+      domain={"y_true": _PAIR_LABELS, "x1": REAL, "x2": REAL, "margin": POSITIVE})
 def contrastive_loss(y_true, x1, x2, *, margin=1.0):
     """Contrastive loss on pairs of embeddings: y·d² + (1 − y)·max(0, m − d)².
 
@@ -65,26 +67,27 @@ def contrastive_loss(y_true, x1, x2, *, margin=1.0):
     References: Hadsell, Chopra & LeCun (2006), Dimensionality Reduction by Learning an
     Invariant Mapping.
     """
-    m = check_positive(margin, "margin")
-    a, b = _embeddings(("x1", x1), ("x2", x2))
-    y = _pair_labels(y_true, a.shape[:-1], (0.0, 1.0), " (1 = similar pair, 0 = dissimilar)")
-    diff = a - b
-    d, unit = _distance(diff)
-    gap = np.maximum(m - d, 0.0)
-    value = y * d * d + (1.0 - y) * gap * gap
-    g1 = 2.0 * y[..., None] * diff - 2.0 * ((1.0 - y) * gap)[..., None] * unit
-    return value, (g1, -g1)
+    _embeddings(x1=x1, x2=x2)
+    _one_label_per_pair(y_true, x1.shape[:-1])
+    similar = y_true == 1
+    diff = x1 - x2
+    d = _norm(diff)
+    gap = np.maximum(margin - d, 0.0)
+    # y·d² + (1 − y)·gap², as a choice: 0·d² would be NaN once d² overflows (d > 1.3e154)
+    value = np.where(similar, d * d, gap * gap)
+
+    def grad():
+        # ∂L/∂x1 = c·(x1 − x2) with c = 2 for a similar pair and −2·gap/d for a dissimilar one
+        c = np.where(similar, 2.0, -2.0 * gap * _inverse(d))
+        g1 = c[..., None] * diff
+        return g1, -g1
+
+    return value, grad
 
 
-@loss(name="triplet_loss", caveat="torch adds eps = 1e-6 inside each distance", title="Triplet margin loss", zh="三元组损失", zh_hant="三元組損失",
-      task="metric learning",
+@loss(task="metric learning",
       formula=r"\max\big(0,\ \lVert a - p \rVert_2 - \lVert a - n \rVert_2 + m\big)",
-      summary="the positive must be closer to the anchor than the negative, by a margin",
-      summary_zh="正样本到锚点的距离要比负样本近至少一个间隔",
-      torch="F.triplet_margin_loss(anchor, positive, negative, margin=margin)",
-      grad_of="anchor, positive, negative", hyper={"margin": 1.0},
-      references=("Schroff, Kalenichenko & Philbin 2015, FaceNet: A Unified Embedding for Face "
-                  "Recognition and Clustering",))
+      domain={"anchor": REAL, "positive": REAL, "negative": REAL, "margin": POSITIVE})
 def triplet_loss(anchor, positive, negative, *, margin=1.0):
     """Triplet margin loss: max(0, d(a, p) − d(a, n) + m) with Euclidean d.
 
@@ -99,26 +102,27 @@ def triplet_loss(anchor, positive, negative, *, margin=1.0):
     eps·√D in each distance.
     References: Schroff et al. (2015), FaceNet.
     """
-    m = check_positive(margin, "margin")
-    a, p, n = _embeddings(("anchor", anchor), ("positive", positive), ("negative", negative))
-    d_ap, u_p = _distance(a - p)
-    d_an, u_n = _distance(a - n)
-    slack = d_ap - d_an + m
-    active = (slack > 0)[..., None]
+    _embeddings(anchor=anchor, positive=positive, negative=negative)
+    a_p, a_n = anchor - positive, anchor - negative
+    d_ap, d_an = _norm(a_p), _norm(a_n)
+    slack = d_ap - d_an + margin
     value = np.maximum(slack, 0.0)
-    return value, (np.where(active, u_p - u_n, 0.0), np.where(active, -u_p, 0.0),
-                   np.where(active, u_n, 0.0))
+
+    def grad():
+        # on an active triplet, with unit vectors u_p = (a − p)/d(a, p), u_n = (a − n)/d(a, n):
+        # ∂L/∂a = u_p − u_n, ∂L/∂p = −u_p, ∂L/∂n = u_n; all 0 on an inactive one
+        active = slack > 0
+        u_p = (active * _inverse(d_ap))[..., None] * a_p
+        u_n = (active * _inverse(d_an))[..., None] * a_n
+        return u_p - u_n, -u_p, u_n
+
+    return value, grad
 
 
-@loss(name="margin_ranking_loss", caveat="y = +1 means x1 should rank above x2 (as torch)", title="Margin ranking loss", zh="间隔排序损失",
-      zh_hant="間隔排序損失", task="ranking",
-      formula=r"\max\big(0,\ -y\,(x_1 - x_2) + m\big)",
-      summary="hinge on the score difference: x1 should outrank x2 when y = +1",
-      summary_zh="作用于分数差的合页损失：y = +1 时 x1 应排在 x2 之前",
-      torch="F.margin_ranking_loss(x1, x2, y_true, margin=margin)",
-      grad_of="x1, x2", hyper={"margin": 0.0},
-      references=("Burges et al. 2005, Learning to Rank using Gradient Descent",
-                  "torch.nn.MarginRankingLoss"))
+@loss(task="ranking", formula=r"\max\big(0,\ -y\,(x_1 - x_2) + m\big)",
+      domain={"y_true": Labels((-1.0, 1.0), "; ranking labels are +1 (x1 first) and -1 (x2 "
+                                            "first)"),
+              "x1": REAL, "x2": REAL, "margin": NONNEGATIVE})
 def margin_ranking_loss(y_true, x1, x2, *, margin=0.0):
     """Margin ranking loss: max(0, −y(x1 − x2) + m) for y ∈ {−1, +1}.
 
@@ -132,12 +136,9 @@ def margin_ranking_loss(y_true, x1, x2, *, margin=0.0):
     References: Burges et al. (2005), Learning to Rank using Gradient Descent (pairwise
     ranking); the hinge form is ``torch.nn.MarginRankingLoss``.
     """
-    m = check_nonnegative(margin, "margin")
-    s1, s2 = check_pair(x1, x2, "x1", "x2")
-    y = as_float_array(y_true, "y_true")
-    check_same_shape(y, s1, "y_true", "x1")
-    check_labels_in(np.atleast_1d(y), "y_true", (-1.0, 1.0),
-                    "; ranking labels are +1 (x1 first) and -1 (x2 first)")
-    slack = m - y * (s1 - s2)
+    check_same_shape(x1, x2, "x1", "x2")
+    check_same_shape(y_true, x1, "y_true", "x1")
+    y = y_true
+    slack = margin - y * (x1 - x2)
     active = slack > 0
-    return np.where(active, slack, 0.0), (np.where(active, -y, 0.0), np.where(active, y, 0.0))
+    return np.maximum(slack, 0.0), lambda: (np.where(active, -y, 0.0), np.where(active, y, 0.0))

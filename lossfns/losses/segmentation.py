@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import (REDUCTIONS, KernelOut, check_choice, check_labels_in, check_nonnegative,
-                    check_pair, check_probabilities, loss)
+from ..core import (NONNEGATIVE, PROBABILITIES, REDUCTIONS, check_choice, check_labels_in,
+                    check_pair, check_same_shape, loss)
 
 
 def _per_sample(x: np.ndarray) -> np.ndarray:
@@ -18,23 +18,21 @@ def _per_sample(x: np.ndarray) -> np.ndarray:
     return x.reshape(1, -1) if x.ndim == 1 else x.reshape(x.shape[0], -1)
 
 
-def _check_masks(y_true, y_pred, name_pred: str):
-    t, p = check_pair(y_true, y_pred, "y_true", name_pred)
+def _check_not_scalar(t: np.ndarray, name_pred: str) -> None:
     if t.ndim == 0:
         raise ValueError(f"y_true and {name_pred} must be masks, shape (pixels,) for one sample "
                          f"or (N, ...) for N samples; got scalars")
+
+
+def _check_masks(y_true, y_pred, name_pred: str):
+    t, p = check_pair(y_true, y_pred, "y_true", name_pred)
+    _check_not_scalar(t, name_pred)
     return t, p
 
 
-@loss(name="dice_loss", caveat="smooth term s in numerator and denominator; the V-Net paper squares the sums in the denominator", title="Soft Dice loss", zh="Dice 损失", zh_hant="Dice 損失",
-      task="segmentation",
+@loss(task="segmentation",
       formula=r"1 - \frac{2\sum_i y_i p_i + s}{\sum_i y_i + \sum_i p_i + s}",
-      summary="1 − soft Dice overlap per sample; insensitive to how much background there is",
-      summary_zh="每个样本 1 − 软 Dice 重叠度；不受背景像素多少的影响",
-      torch=None, grad_of="y_prob", hyper={"smooth": 1.0},
-      references=("Milletari, Navab & Ahmadi 2016, V-Net: Fully Convolutional Neural Networks "
-                  "for Volumetric Medical Image Segmentation",
-                  "Sørensen 1948; Dice 1945 (the Dice–Sørensen coefficient)"))
+      domain={"y_true": PROBABILITIES, "y_prob": PROBABILITIES, "smooth": NONNEGATIVE})
 def dice_loss(y_true, y_prob, *, smooth=1.0):
     """Soft Dice loss: 1 − (2Σ y·p + s) / (Σ y + Σ p + s), one value per sample.
 
@@ -52,10 +50,10 @@ def dice_loss(y_true, y_prob, *, smooth=1.0):
     ``DiceLoss`` on one channel (sums over each sample's pixels; MONAI's smoothing is 1e-5).
     References: Milletari et al. (2016), V-Net; Dice (1945); Sørensen (1948).
     """
-    s = check_nonnegative(smooth, "smooth")
-    t, p = _check_masks(y_true, y_prob, "y_prob")
-    check_probabilities(t, "y_true")
-    check_probabilities(p, "y_prob")
+    check_same_shape(y_true, y_prob, "y_true", "y_prob")
+    _check_not_scalar(y_true, "y_prob")
+    s = smooth
+    t, p = y_true, y_prob
     t2, p2 = _per_sample(t), _per_sample(p)
     inter = (t2 * p2).sum(axis=1, keepdims=True)
     denom = t2.sum(axis=1, keepdims=True) + p2.sum(axis=1, keepdims=True) + s
@@ -65,9 +63,9 @@ def dice_loss(y_true, y_prob, *, smooth=1.0):
                          f"sample {i} is 0/0 with smooth=0")
     dice = (2.0 * inter + s) / denom
     value = 1.0 - dice
-    grad = (dice - 2.0 * t2) / denom  # = [(2I + s) − 2y(S + s)] / (S + s)², without squaring
     value = value[:, 0] if t.ndim > 1 else value[0, 0]
-    return KernelOut(value, grad.reshape(p.shape))
+    # [(2I + s) − 2y(S + s)] / (S + s)², without squaring
+    return value, lambda: ((dice - 2.0 * t2) / denom).reshape(p.shape)
 
 
 # --------------------------------------------------------------------------------------------

@@ -22,61 +22,70 @@ import operator
 
 import numpy as np
 
-from ..core import KernelOut, _position, as_float_array, loss
+from ..core import Described, KernelOut, _position, as_float_array, loss
 
 NEG_INF = -np.inf  # log 0: a state that cannot be reached
 
 
 # --------------------------------------------------------------------------------------------
-# The lattice: forward and backward variables of one sequence, in log space
+# The lattice: forward and backward variables of N sequences at once, in log space
 # --------------------------------------------------------------------------------------------
-def _extend(target: np.ndarray, blank: int) -> np.ndarray:
-    """The extended label sequence l' = (–, l_1, –, l_2, –, …, l_S, –) of length 2S + 1.
+def _extend(targets: np.ndarray, target_lengths: np.ndarray, blank: int) -> np.ndarray:
+    """The extended label sequences l' = (–, l_1, –, l_2, –, …, l_S, –), shape (N, 2S + 1).
 
     Every path that collapses to l walks through l' left to right: a blank is put before, between
     and after the labels, because a path may (or, between two equal labels, must) emit a blank
-    there. Even positions s = 0, 2, … hold the blank, odd positions hold the labels.
+    there. Even positions s = 0, 2, … hold the blank, odd positions hold the labels; a sequence
+    with fewer than S labels is padded with blanks, states that `_reachable` rules out.
     """
-    ext = np.full(2 * len(target) + 1, blank, dtype=np.int64)
-    ext[1::2] = target
+    n, s = targets.shape
+    ext = np.full((n, 2 * s + 1), blank, dtype=np.int64)
+    ext[:, 1::2] = np.where(np.arange(s) < target_lengths[:, None], targets, blank)
     return ext
 
 
+def _reachable(target_lengths: np.ndarray, n_states: int) -> np.ndarray:
+    """(N, 2S + 1): the states s ≤ 2·S_i of each sequence's own extended labels."""
+    return np.arange(n_states) < 2 * target_lengths[:, None] + 1
+
+
 def _skip_allowed(ext: np.ndarray, blank: int) -> np.ndarray:
-    """skip[s]: may a path jump from position s − 2 straight to s (skipping the blank between)?
+    """skip[i, s]: may a path jump from position s − 2 straight to s (skipping the blank between)?
 
     Only when s holds a label and that label differs from the one at s − 2. If the two labels are
     equal (l = "a a"), the blank between them is compulsory: without it the two a's would merge
     into one on collapsing. A blank position can never be jumped to.
     """
-    skip = np.zeros(len(ext), dtype=bool)
-    skip[2:] = (ext[2:] != blank) & (ext[2:] != ext[:-2])
+    skip = np.zeros(ext.shape, dtype=bool)
+    skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
     return skip
 
 
 def _shift_right(x: np.ndarray, k: int) -> np.ndarray:
-    """x moved k places to the right, log 0 shifted in: out[s] = x[s − k]."""
+    """x moved k places to the right along the states (last axis), log 0 shifted in."""
     out = np.full_like(x, NEG_INF)
-    out[k:] = x[:len(x) - k]
+    out[..., k:] = x[..., :x.shape[-1] - k]
     return out
 
 
 def _shift_left(x: np.ndarray, k: int) -> np.ndarray:
-    """x moved k places to the left, log 0 shifted in: out[s] = x[s + k]."""
+    """x moved k places to the left along the states (last axis), log 0 shifted in."""
     out = np.full_like(x, NEG_INF)
-    out[:len(x) - k] = x[k:]
+    out[..., :x.shape[-1] - k] = x[..., k:]
     return out
 
 
-def _forward(emit: np.ndarray, skip: np.ndarray) -> np.ndarray:
-    """log α (T, L): α_t(s) = total probability of the path prefixes π_1 … π_t ending at l'_s.
+def _forward(emit: np.ndarray, skip: np.ndarray, reachable: np.ndarray) -> np.ndarray:
+    """log α (T, N, L): α_t(s) = total probability of the path prefixes π_1 … π_t ending at l'_s.
 
-    emit[t, s] = log y^t_{l'_s}, the log-probability of emitting the symbol of position s at t.
+    emit[t, i, s] = log y^t_{l'_s} of sequence i: the log-probability of emitting the symbol of
+    position s at frame t.
     """
-    n_frames, n_states = emit.shape
-    alpha = np.full((n_frames, n_states), NEG_INF)
+    n_frames = emit.shape[0]
+    alpha = np.full(emit.shape, NEG_INF)
     # A path starts either with the leading blank or directly with the first label.
-    alpha[0, :2] = emit[0, :2]
+    alpha[0, :, :2] = emit[0, :, :2]
+    alpha[0] = np.where(reachable, alpha[0], NEG_INF)
     for t in range(1, n_frames):
         prev = alpha[t - 1]
         # The three allowed moves into s: stay at s (repeat the symbol), advance from s − 1,
@@ -85,58 +94,39 @@ def _forward(emit: np.ndarray, skip: np.ndarray) -> np.ndarray:
         advance = _shift_right(prev, 1)
         jump = np.where(skip, _shift_right(prev, 2), NEG_INF)
         # log(e^a + e^b + e^c) without leaving log space: products of T probabilities underflow.
-        alpha[t] = np.logaddexp(np.logaddexp(stay, advance), jump) + emit[t]
+        alpha[t] = np.where(reachable, np.logaddexp(np.logaddexp(stay, advance), jump) + emit[t],
+                            NEG_INF)
     return alpha
 
 
-def _backward(emit: np.ndarray, skip: np.ndarray) -> np.ndarray:
-    """log β (T, L): β_t(s) = probability of the path suffixes π_{t+1} … π_T, given π_t = l'_s.
+def _backward(emit, skip, reachable, input_lengths, target_lengths) -> np.ndarray:
+    """log β (T, N, L): β_t(s) = probability of the path suffixes π_{t+1} … π_{T_i}, given
+    π_t = l'_s; each sequence i ends at its own last frame T_i − 1.
 
     (Here β excludes the emission at t, so α_t(s)·β_t(s) is already the probability of all paths
     through (t, s); Graves et al. include it in both and divide by y^t_{l'_s} once.)
     """
-    n_frames, n_states = emit.shape
-    beta = np.full((n_frames, n_states), NEG_INF)
-    # A path must end in the trailing blank or in the last label.
-    beta[-1, -2:] = 0.0
+    n_frames, n, n_states = emit.shape
+    # A path must end in the trailing blank (s = 2S_i) or in the last label (s = 2S_i − 1).
+    final = np.full((n, n_states), NEG_INF)
+    final[np.arange(n), 2 * target_lengths] = 0.0
+    has_labels = target_lengths > 0
+    final[np.arange(n)[has_labels], 2 * target_lengths[has_labels] - 1] = 0.0
     # The same three moves, seen from s: stay, advance to s + 1, or jump to s + 2 if allowed.
-    skip_from = np.zeros_like(skip)  # skip_from[s]: may s jump to s + 2?
-    skip_from[:-2] = skip[2:]
-    for t in range(n_frames - 2, -1, -1):
-        nxt = beta[t + 1] + emit[t + 1]
-        stay = nxt
-        advance = _shift_left(nxt, 1)
-        jump = np.where(skip_from, _shift_left(nxt, 2), NEG_INF)
-        beta[t] = np.logaddexp(np.logaddexp(stay, advance), jump)
+    skip_from = np.zeros_like(skip)  # skip_from[i, s]: may s jump to s + 2?
+    skip_from[:, :-2] = skip[:, 2:]
+    beta = np.full(emit.shape, NEG_INF)
+    for t in range(n_frames - 1, -1, -1):
+        if t < n_frames - 1:
+            nxt = beta[t + 1] + emit[t + 1]
+            stay = nxt
+            advance = _shift_left(nxt, 1)
+            jump = np.where(skip_from, _shift_left(nxt, 2), NEG_INF)
+            beta[t] = np.where(reachable, np.logaddexp(np.logaddexp(stay, advance), jump),
+                               NEG_INF)
+        last = input_lengths - 1 == t  # the sequences whose last frame is t start here
+        beta[t, last] = final[last]
     return beta
-
-
-def _log_likelihood(alpha: np.ndarray) -> float:
-    """log p(l | x): the paths that finish in the last label or in the trailing blank."""
-    return float(np.logaddexp.reduce(alpha[-1, -2:]))
-
-
-def _sequence_nll_and_grad(target: np.ndarray, lp: np.ndarray, blank: int):
-    """−log p(l | x) of one sequence, and its gradient with respect to lp (T_i, C)."""
-    n_frames, n_classes = lp.shape
-    if n_frames == 0:
-        # No frames: only the empty label sequence is produced (with probability 1).
-        return (0.0 if len(target) == 0 else np.inf), np.zeros_like(lp)
-    ext = _extend(target, blank)
-    skip = _skip_allowed(ext, blank)
-    emit = lp[:, ext]
-    alpha = _forward(emit, skip)
-    log_p = _log_likelihood(alpha)
-    if log_p == NEG_INF:
-        # Impossible alignment (target too long for T): the loss is inf, and we return a zero
-        # gradient for this sequence instead of torch's NaN, so that it does not poison a batch.
-        return np.inf, np.zeros_like(lp)
-    beta = _backward(emit, skip)
-    # Occupation posterior of each lattice state: P(π_t = l'_s | l, x); every row sums to 1.
-    posterior = np.exp(alpha + beta - log_p)
-    # γ_t(k): sum over the positions s that carry symbol k (the blank sits at S + 1 of them).
-    gamma = posterior @ np.eye(n_classes)[ext]
-    return -log_p, -gamma
 
 
 # --------------------------------------------------------------------------------------------
@@ -230,19 +220,13 @@ def _check_ctc_inputs(targets, log_probs, input_lengths, target_lengths, blank):
 # --------------------------------------------------------------------------------------------
 # The loss
 # --------------------------------------------------------------------------------------------
-@loss(name="ctc_loss", caveat="\"mean\" divides each loss by its target length first (as torch); `.grad` is w.r.t. free log-probabilities", title="Connectionist temporal classification (CTC) loss",
-      zh="CTC 损失（连接时序分类）", zh_hant="CTC 損失（連接時序分類）", task="sequence",
+@loss(task="sequence",
       formula=r"-\log \sum_{\pi \in \mathcal{B}^{-1}(l)} \prod_{t=1}^{T} y^{t}_{\pi_t}",
-      summary="sums over every frame alignment of an unsegmented label sequence (speech, "
-              "handwriting); 'mean' divides each loss by its target length",
-      summary_zh="对未分段标签序列的所有帧对齐求和（语音、手写识别）；"
-                 "'mean' 先将每个损失除以其目标长度",
-      torch="F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=blank)",
-      keras="keras.losses.CTC()  # logits, batch first, blank 0", grad_of="log_probs",
-      hyper={"input_lengths": None, "target_lengths": None, "blank": 0},
-      references=("Graves, Fernández, Gomez & Schmidhuber 2006, Connectionist Temporal "
-                  "Classification: Labelling Unsegmented Sequence Data with Recurrent Neural "
-                  "Networks (ICML)",))
+      domain={"targets": Described("integer labels (N, S) in [0, C), never the blank"),
+              "log_probs": Described("log-probabilities (T, N, C), finite and <= 0"),
+              "input_lengths": Described("integers (N,) in [0, T], or None for T"),
+              "target_lengths": Described("integers (N,) in [0, S], or None for S"),
+              "blank": Described("an integer class index in [0, C)")})
 def ctc_loss(targets, log_probs, input_lengths=None, target_lengths=None, blank=0):
     """Connectionist temporal classification: −log of the total probability of all alignments.
 
@@ -269,10 +253,35 @@ def ctc_loss(targets, log_probs, input_lengths=None, target_lengths=None, blank=
     tg, lp, il, tl, b = _check_ctc_inputs(targets, log_probs, input_lengths, target_lengths,
                                           blank)
     n_frames, n, _ = lp.shape
-    value = np.empty(n)
-    grad = np.zeros_like(lp)
-    for i in range(n):  # one sequence at a time: each has its own lengths and its own lattice
-        value[i], grad[:il[i], i] = _sequence_nll_and_grad(tg[i, :tl[i]], lp[:il[i], i], b)
+    seq = np.arange(n)
+    ext = _extend(tg, tl, b)
+    reachable = _reachable(tl, ext.shape[1])
+    skip = _skip_allowed(ext, b)
+    emit = lp[:, seq[:, None], ext]  # (T, N, L): log y^t of each state's symbol
+    alpha = _forward(emit, skip, reachable)
+    # log p(l | x): the paths that finish, at the sequence's last frame, in the last label or in
+    # the trailing blank. No frames at all: only the empty label sequence (probability 1).
+    last = alpha[np.maximum(il - 1, 0), seq]
+    log_p = np.logaddexp(last[seq, 2 * tl], np.where(tl > 0, last[seq, 2 * tl - 1], NEG_INF))
+    log_p = np.where(il > 0, log_p, np.where(tl == 0, 0.0, NEG_INF))
+    # An impossible alignment (a target too long for its frames) costs inf, as in torch.
+    value = -log_p
+
+    def grad():
+        beta = _backward(emit, skip, reachable, il, tl)
+        possible = np.isfinite(log_p) & (il > 0)
+        # Occupation posterior of each lattice state: P(π_t = l'_s | l, x); rows sum to 1. Zero
+        # after a sequence's last frame, and for an impossible sequence (torch gives NaN there).
+        real = (np.arange(n_frames)[:, None] < il) & possible
+        with np.errstate(invalid="ignore"):  # −inf − (−inf) on the masked states
+            posterior = np.where(real[:, :, None], np.exp(alpha + beta - log_p[:, None]), 0.0)
+        # ∂loss/∂log y^t_k = −γ_t(k): the posterior summed over the states that carry symbol k
+        # (the blank sits at S + 1 of them). Within one state s, each sequence adds to one k.
+        g = np.zeros_like(lp)
+        for s in range(ext.shape[1]):
+            g[:, seq, ext[:, s]] -= posterior[:, :, s]
+        return g
+
     # torch's "mean": each loss divided by its target length (at least 1), then the batch mean.
     mean_weight = 1.0 / (n * np.maximum(tl, 1))
     return KernelOut(value, grad, mean_weight, mean_weight.reshape(1, n, 1))
@@ -297,8 +306,10 @@ def ctc_alignment_lattice(target, log_probs_1seq, blank=0):
     if tg.ndim != 1:
         raise ValueError(f"target must be a 1-D label sequence (S,); got shape {tg.shape}")
     _check_labels(tg, np.ones(tg.shape, dtype=bool), "target", n_classes, b)
-    ext = _extend(tg, b)
-    return _forward(lp[:, ext], _skip_allowed(ext, b))
+    lengths = np.array([len(tg)])
+    ext = _extend(tg[None, :], lengths, b)
+    emit = lp[:, None, :][:, :, ext[0]]  # (T, 1, 2S + 1)
+    return _forward(emit, _skip_allowed(ext, b), _reachable(lengths, ext.shape[1]))[:, 0]
 
 
 def ctc_greedy_decode(log_probs, blank=0, input_lengths=None):

@@ -16,7 +16,15 @@ import torch
 import torch.nn.functional as F
 
 from .. import core as _core
-from ..core import REDUCTIONS, check_choice, check_nonnegative, check_positive
+from ..core import REDUCTIONS, check_choice
+from ..losses import classification as _classification
+from ..losses import metric as _metric
+from ..losses import segmentation as _segmentation
+
+
+def _hyper(L: _core.Loss, **values):
+    """Hyper-parameters checked against the domain of the NumPy loss `L` (same messages)."""
+    return [L.domain[name].check(value, name) for name, value in values.items()]
 
 __all__ = ["focal_loss", "dice_loss", "contrastive_loss"]
 
@@ -57,11 +65,7 @@ def focal_loss(y_true, logits, *, gamma=2.0, alpha=0.25, reduction="mean"):
     slope at 0).
     """
     check_choice(reduction, "reduction", REDUCTIONS)
-    g = check_nonnegative(gamma, "gamma")
-    if alpha is not None:
-        a = check_nonnegative(alpha, "alpha")
-        if a > 1.0:
-            raise ValueError(f"alpha must be in [0, 1] (or None for no class weighting); got {alpha}")
+    g, a = _hyper(_classification.focal_loss, gamma=gamma, alpha=alpha)
     z = _prediction(logits, "logits")
     t, t_np = _target(y_true, z)
     _same_shape(t, z, "y_true", "logits")
@@ -80,7 +84,7 @@ def dice_loss(y_true, y_prob, *, smooth=1.0, reduction="mean"):
     """Soft Dice loss, in torch; see ``lossfns.dice_loss``: per sample (first axis; a 1-D
     tensor is one sample) 1 − (2Σyp + s)/(Σy + Σp + s)."""
     check_choice(reduction, "reduction", REDUCTIONS)
-    s = check_nonnegative(smooth, "smooth")
+    (s,) = _hyper(_segmentation.dice_loss, smooth=smooth)
     p = _prediction(y_prob, "y_prob")
     t, t_np = _target(y_true, p)
     p_np = p.detach().cpu().numpy()
@@ -106,7 +110,7 @@ def contrastive_loss(y_true, x1, x2, *, margin=1.0, reduction="mean"):
     """Contrastive loss, in torch; see ``lossfns.contrastive_loss``: y·d² + (1 − y)·max(0, m − d)²
     with d = ‖x1 − x2‖₂, y = 1 for similar pairs (no ½, unlike Hadsell et al.)."""
     check_choice(reduction, "reduction", REDUCTIONS)
-    m = check_positive(margin, "margin")
+    (m,) = _hyper(_metric.contrastive_loss, margin=margin)
     a, b = _prediction(x1, "x1"), _prediction(x2, "x2")
     if a.ndim not in (1, 2):
         raise ValueError(f"x1 must be embeddings of shape (N, D) or (D,); got shape {tuple(a.shape)}")
