@@ -305,8 +305,8 @@ def calibration(y_true, y_prob, n_bins=10, *, label="model", strategy="uniform",
 
     ax = ax or plt.subplots()[1]
     if not any(line.get_gid() == _PERFECT_GID for line in ax.lines):
-        ax.plot([0, 1], [0, 1], "--", color="gray", linewidth=1, label="perfectly calibrated",
-                gid=_PERFECT_GID)
+        ax.plot([0, 1], [0, 1], "--", color="gray", linewidth=1, gid=_PERFECT_GID,
+                label=lang.t("perfectly calibrated", "完美校准"))
     i = sum(1 for line in ax.lines if line.get_gid() != _PERFECT_GID)
     ax.plot(mean_pred, frac_pos, "-o", markersize=4, color=_CYCLE[i % len(_CYCLE)], label=label)
     ax.set_xlim(-_EDGE, 1 + _EDGE)  # a little room, so markers at 0 and 1 are not cut
