@@ -21,12 +21,13 @@ True
 """
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
 import numpy as np
 
-from .core import as_float_array, check_nonnegative, check_positive
+from .core import Interval, as_float_array, check_nonnegative, check_positive
 
 __all__ = ["Optimizer", "GD", "SGD", "Momentum", "Adam", "minimize", "minibatches", "History"]
 
@@ -225,10 +226,10 @@ class Adam(Optimizer):
 
 def _check_unit_interval(value, name: str) -> float:
     """A number in [0, 1): a momentum or an exponential-averaging rate."""
-    v = check_nonnegative(value, name)
-    if not v < 1:
-        raise ValueError(f"{name} must be in [0, 1); got {value}")
-    return v
+    return UNIT_INTERVAL.check(value, name)
+
+
+UNIT_INTERVAL = Interval(numbers.Real, 0, 1, closed="left")
 
 
 def _as_lists(params, grads):

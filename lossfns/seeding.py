@@ -7,6 +7,8 @@ import sys
 
 import numpy as np
 
+from .core import check_seed
+
 
 def seed_everything(seed: int = 0) -> np.random.Generator:
     """Seed Python's `random`, NumPy's global generator and torch (when installed).
@@ -16,8 +18,7 @@ def seed_everything(seed: int = 0) -> np.random.Generator:
     deterministic mode, so a lesson gives the same numbers on every run of the same machine; a
     NumPy-only lesson does not pay torch's import time.
     """
-    if not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+    seed = check_seed(seed)
     random.seed(seed)
     np.random.seed(seed)
     os.environ.setdefault("PYTHONHASHSEED", str(seed))

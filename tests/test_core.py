@@ -104,7 +104,7 @@ def _cells(row: str) -> list[str]:
     return [c.strip() for c in _UNESCAPED_PIPE.split(row)[1:-1]]
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", ["en", "zh", "zh-cn", "zh-tw"])
 @pytest.mark.parametrize("task", [None, "regression", "binary", "multiclass"])
 def test_catalog_table_is_well_formed(lang, task):
     table = lossfns.catalog_table(task, lang=lang)
@@ -121,7 +121,41 @@ def test_catalog_table_is_well_formed(lang, task):
         assert len(cells) == n, f"row of {L.name} has {len(cells)} cells, header has {n}: {row}"
         assert cells[1] == f"`{L.name}`"
         assert cells[formula_col] == f"${L.formula}$"
-        assert L.zh in cells[0]
+        assert (L.zh_hant if lang == "zh-tw" else L.zh) in cells[0]
+
+
+def test_catalog_table_in_three_languages():
+    from lossfns.course.lang import to_traditional
+    en = lossfns.catalog_table(task="segmentation", columns=("title", "task", "summary"))
+    cn = lossfns.catalog_table(task="segmentation", columns=("title", "task", "summary"),
+                               lang="zh-cn")
+    tw = lossfns.catalog_table(task="segmentation", columns=("title", "task", "summary"),
+                               lang="zh-tw")
+    assert lossfns.catalog_table(lang="zh") == lossfns.catalog_table(lang="zh-cn")
+    assert en.splitlines()[0] == "| Loss | Task | Notes |"
+    assert cn.splitlines()[0] == "| 损失函数 | 任务 | 说明 |"
+    assert tw.splitlines()[0] == "| 損失函數 | 任務 | 說明 |"
+    dice = lossfns.dice_loss
+    assert f"| {dice.title} ({dice.zh}) | segmentation | {dice.summary} |" in en
+    assert f"| {dice.zh} ({dice.title}) | 图像分割 | {dice.summary_zh} |" in cn
+    assert (f"| {dice.zh_hant} ({dice.title}) | {to_traditional('图像分割')} | "
+            f"{to_traditional(dice.summary_zh)} |") in tw
+    assert "真陰性" in tw  # the summary, in Traditional characters
+
+
+def test_catalog_table_domain_column():
+    table = lossfns.catalog_table(task="regression", columns=("name", "domain"))
+    assert "| `huber` | y_true: real array; y_pred: real array; delta: a number in (0, ∞) |" in table
+    assert "q: a number in (0, 1)" in table
+
+
+def test_catalog_facts_fixed_by_the_review():
+    """Issue 11: contrastive's label convention is Hadsell et al.'s reversed; soft Dice ignores
+    true negatives (it is not 'insensitive to background')."""
+    assert "reverse of Hadsell et al. 2006 (Y = 0" in lossfns.contrastive_loss.caveat
+    assert "true negatives" in lossfns.dice_loss.summary
+    assert "background" not in lossfns.dice_loss.summary.split(";")[0]
+    assert "（" not in lossfns.focal_loss.zh  # "焦点损失 (Focal loss)" in a table, not nested
 
 
 def test_catalog_table_escapes_pipes_in_text(registry):

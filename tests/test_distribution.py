@@ -49,16 +49,6 @@ def test_metadata():
 # --------------------------------------------------------------------------------------------
 # Parity with torch
 # --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("shape", [(5, 4), (1, 3), (8, 2)])
-def test_parity_with_torch(shape, reduction, rng):
-    p = random_distributions(rng, shape, floor=0.01)
-    q = random_distributions(rng, shape, floor=0.01)
-    value, grad = KL.value_and_grad(p, q, reduction=reduction)
-    ref_value, ref_grad = torch_kl(p, q, reduction)
-    assert_close(value, ref_value)
-    assert_close(grad, ref_grad)
-
-
 def test_one_dimensional_input_is_one_distribution(reduction, rng):
     p, q = random_distributions(rng, (6,), 0.01), random_distributions(rng, (6,), 0.01)
     value, grad = KL.value_and_grad(p, q, reduction=reduction)
@@ -104,17 +94,6 @@ def test_q_zero_where_p_positive_is_infinite_not_an_error():
     assert_close(grad[1], [-1.0, -1.0], 0)
     assert KL(p, q) == np.inf and KL(p, q, reduction="sum") == np.inf
     assert F.kl_div(t64(q).log(), t64(p), reduction="batchmean").item() == np.inf  # torch agrees
-
-
-@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-def test_gradient_matches_finite_differences(reduction, rng):
-    p = random_distributions(rng, (3, 4), floor=0.05)
-    q = random_distributions(rng, (3, 4), floor=0.05)
-    # q is perturbed off the simplex by eps; 1e-7 stays inside the sum-to-1 tolerance (1e-6).
-    eps = 1e-7
-    assert eps < SUM_TOLERANCE
-    expected = numeric_grad(lambda x: np.sum(KL(p, x, reduction=reduction)), q, eps=eps)
-    assert_close(KL.grad(p, q, reduction=reduction), expected, FD_TOL)
 
 
 # --------------------------------------------------------------------------------------------

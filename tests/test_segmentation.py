@@ -54,27 +54,6 @@ def test_hand_computed_example():
     assert_close(grad, [-4 / 9, 2 / 9], 1e-15)
 
 
-@pytest.mark.parametrize("smooth", SMOOTHS)
-@pytest.mark.parametrize("shape", [(4, 6), (3, 2, 4, 4), (7,)])
-def test_parity_with_torch_autograd(smooth, shape, reduction, rng):
-    y = (rng.uniform(size=shape) < 0.3).astype(float)
-    p = rng.uniform(0.0, 1.0, size=shape)
-    value, grad = dice_loss.value_and_grad(y, p, smooth=smooth, reduction=reduction)
-    ref_value, ref_grad = torch_dice(y, p, smooth, reduction)
-    assert_close(value, ref_value)
-    assert_close(grad, ref_grad)
-
-
-@pytest.mark.parametrize("smooth", SMOOTHS)
-@pytest.mark.parametrize("reduction", ["mean", "none"])
-def test_gradient_matches_finite_differences(smooth, reduction, rng):
-    y = np.concatenate([(rng.uniform(size=(2, 5)) < 0.5), rng.uniform(size=(1, 5))]).astype(float)
-    p = rng.uniform(0.1, 0.9, size=(3, 5))
-    f = lambda x: np.sum(dice_loss(y, x, smooth=smooth, reduction=reduction))  # noqa: E731
-    assert_close(dice_loss.grad(y, p, smooth=smooth, reduction=reduction), numeric_grad(f, p),
-                 FD_TOL)
-
-
 def test_samples_are_the_first_axis_and_a_1d_mask_is_one_sample(rng):
     y = (rng.uniform(size=(3, 2, 5, 5)) < 0.4).astype(float)
     p = rng.uniform(size=(3, 2, 5, 5))

@@ -58,17 +58,6 @@ CASES = [  # (seed, T, N, C, S, blank, min_input)
 # Values: parity with torch and with brute-force path enumeration
 # --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
-@pytest.mark.parametrize("case", CASES)
-def test_value_matches_torch(case, reduction):
-    seed, T, N, C, S, blank, min_input = case
-    targets, lp, il, tl = make_case(seed, T, N, C, S, blank, min_input)
-    ours = ctc_loss(targets, lp, il, tl, blank=blank, reduction=reduction)
-    ref = torch_ctc(targets, lp, il, tl, blank=blank, reduction=reduction)
-    assert np.all(np.isfinite(ref))
-    np.testing.assert_allclose(ours, ref, rtol=0, atol=TOL)
-
-
-@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
 def test_repeated_labels_and_defaults_match_torch(reduction):
     # Equal neighbours need a blank between them: "1 1 1" needs 5 frames, "2 1 2" only 3.
     rng = np.random.default_rng(7)

@@ -26,6 +26,7 @@ def _hyper(L: _core.Loss, **values):
     """Hyper-parameters checked against the domain of the NumPy loss `L` (same messages)."""
     return [L.domain[name].check(value, name) for name, value in values.items()]
 
+
 __all__ = ["focal_loss", "dice_loss", "contrastive_loss"]
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..core import check_seed
 from ..seeding import seed_everything
 
 #: Seconds between two redraws of the progress bar: few redraws keep notebook output short.
@@ -104,7 +105,7 @@ def make_loader(X, y, batch_size: int = 32, shuffle: bool = True, seed: int = 0)
     if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) \
             or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
-    _check_seed(seed)
+    check_seed(seed)
     y_dtype = torch.int64 if y.dtype.kind in "iu" else torch.float32
     data = TensorDataset(torch.as_tensor(X, dtype=torch.float32),
                          torch.as_tensor(y, dtype=y_dtype))
@@ -319,11 +320,6 @@ def _check_metrics(metrics) -> dict:
         if name == "loss":
             raise ValueError("metrics must not use the name 'loss' (the loss is always recorded)")
     return dict(metrics)
-
-
-def _check_seed(seed) -> None:
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
 
 
 __all__ = ["History", "fit", "evaluate", "accuracy", "make_loader", "predict"]
