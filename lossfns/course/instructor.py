@@ -31,6 +31,7 @@ import copy
 import html
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -802,6 +803,7 @@ def student_check(zip_path: str | Path, chapters: str | Path | None = None,
 
     work = Path(tempfile.mkdtemp(prefix="student-check-")) if work is None else Path(work)
     work.mkdir(parents=True, exist_ok=True)
+    work = work.resolve()    # the steps run in other folders
     times = {}
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(work)
@@ -827,7 +829,11 @@ def student_check(zip_path: str | Path, chapters: str | Path | None = None,
         return done
 
     run([sys.executable, "-m", "venv", str(venv)], "venv", cwd=work)
-    run(install + " -q", "install (README command)")
+    python = venv / "bin" / "python"
+    if not python.is_file() or shutil.which("python", path=env["PATH"]) != str(python):
+        raise RuntimeError(f"no fresh environment at {venv}: not installing anything elsewhere")
+    # the README's command, with "python" spelled out as the fresh environment's
+    run(install.replace("python", shlex.quote(str(python)), 1) + " -q", "install (README command)")
     where = run([str(venv / "bin" / "python"), "-c", "import lossfns; print(lossfns.__file__)"],
                 "import").stdout.strip()
     if not where.startswith(str(venv)):
