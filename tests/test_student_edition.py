@@ -4,6 +4,7 @@ numbered per chapter, stubs, an install cell, a wheel and a README)."""
 import ast
 import json
 import re
+import sys
 import zipfile
 from pathlib import Path
 
@@ -157,6 +158,32 @@ def test_a_cell_that_uses_an_exercise_function_says_so_while_it_is_a_stub():
     assert shown == [3.0]
     text_cell = 'huber(0.0, 1.0)\nnote = """two\nlines"""\n'
     assert instructor.guard_source(text_cell, {"huber": "2.1"}) == text_cell
+
+
+def test_install_cell_installs_the_wheel_beside_the_notebook(tmp_path, monkeypatch):
+    import importlib.util
+    import subprocess
+
+    source = instructor.install_cell_source("", pins=("torch==2.13.0",))
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda cmd, check: calls.append(cmd))
+    real_find_spec = importlib.util.find_spec
+    missing = {"lossfns", "torch"}
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name in missing else real_find_spec(name, *a))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lossfns-0.1.0-py3-none-any.whl").write_bytes(b"")
+    exec(source, {})
+    missing.discard("torch")                       # Colab: torch is there, do not reinstall it
+    exec(source, {})
+    (tmp_path / "lossfns-0.1.0-py3-none-any.whl").unlink()
+    exec(source, {})                               # the notebook alone: from the repository
+    missing.clear()
+    exec(source, {})                               # lossfns installed: nothing to do
+    head = [sys.executable, "-m", "pip", "install", "-q"]
+    assert calls == [head + ["lossfns-0.1.0-py3-none-any.whl[all]", "torch==2.13.0"],
+                     head + ["lossfns-0.1.0-py3-none-any.whl[all]"],
+                     head + [instructor.REPOSITORY_SPEC]]
 
 
 def test_references_to_exercises_become_their_numbers():
