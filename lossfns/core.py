@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
 
@@ -432,6 +433,23 @@ class KernelOut(NamedTuple):
     grad_weight: object = None
 
 
+class LossOverflowWarning(RuntimeWarning):
+    """The loss or its gradient lies beyond the float64 range (about ±1.8e308) for the inputs
+    given: the result holds ±inf, which is the right limit but no number."""
+
+
+class _Overflows:
+    """Collects NumPy's overflow signals during a kernel (``np.errstate(over="call")``), so that
+    the loss can say what overflowed in its own words, and only when the result is affected
+    (an intermediate that overflows to its right limit, like e^−∞ = 0, is no problem)."""
+
+    def __init__(self):
+        self.seen = False
+
+    def __call__(self, kind, flag):
+        self.seen = True
+
+
 class ArgumentError(ValueError, TypeError):
     """A loss called with arguments its signature does not take (a ValueError, and a TypeError
     as Python raises for a bad call)."""
@@ -494,20 +512,29 @@ class Loss:
                 named[key] = spec.check(named[key], key)
             elif key in hyper:
                 hyper[key] = spec.check(hyper[key], key)
-        out = self.kernel(*named.values(), **hyper)
-        return out if isinstance(out, KernelOut) else KernelOut(*out)
+        overflows = _Overflows()
+        with np.errstate(over="call", call=overflows):
+            out = self.kernel(*named.values(), **hyper)
+        return (out if isinstance(out, KernelOut) else KernelOut(*out)), overflows
 
     def __call__(self, *args, reduction: str = "mean", **hyper):
         """The loss, reduced by `reduction`; computes no gradient."""
-        out = self._run(args, hyper, reduction)
-        return _reduce_value(out, reduction)
+        out, overflows = self._run(args, hyper, reduction)
+        with np.errstate(over="call", call=overflows):
+            value = _reduce_value(out, reduction)
+        self._warn_if_overflow(overflows, value, "loss")
+        return value
 
     def value_and_grad(self, *args, reduction: str = "mean", **hyper):
         """The reduced loss and its gradient with respect to the prediction(s), from one run."""
-        out = self._run(args, hyper, reduction)
-        value = _reduce_value(out, reduction)
-        grad = out.grad() if callable(out.grad) else out.grad
-        return value, _reduce_grad(grad, out, reduction, args)
+        out, overflows = self._run(args, hyper, reduction)
+        with np.errstate(over="call", call=overflows):
+            value = _reduce_value(out, reduction)
+            grad = out.grad() if callable(out.grad) else out.grad
+            grad = _reduce_grad(grad, out, reduction, args)
+        self._warn_if_overflow(overflows, value, "loss")
+        self._warn_if_overflow(overflows, grad, "gradient")
+        return value, grad
 
     def grad(self, *args, reduction: str = "mean", **hyper):
         """d(loss)/d(prediction), shaped like the prediction; consistent with `reduction`.
@@ -517,6 +544,12 @@ class Loss:
         (`triplet_loss`, `gaussian_nll_loss`, …) returns a tuple, in argument order.
         """
         return self.value_and_grad(*args, reduction=reduction, **hyper)[1]
+
+    def _warn_if_overflow(self, overflows: _Overflows, result, what: str) -> None:
+        if overflows.seen and not all(np.isfinite(r).all() for r in _as_tuple(result)):
+            warnings.warn(f"lossfns.{self.name}: the {what} exceeds the float64 range (about "
+                          f"±1.8e308) for these inputs and holds ±inf; rescale the inputs",
+                          LossOverflowWarning, stacklevel=3)
 
     def _call_message(self, args, hyper) -> str:
         params = self.__signature__.parameters.values()
@@ -584,6 +617,10 @@ def _scaled(g, factor, inputs):
         g *= factor
         return g
     return np.multiply(g, factor)
+
+
+def _as_tuple(x) -> tuple:
+    return x if isinstance(x, tuple) else (x,)
 
 
 def _first(grad):

@@ -22,12 +22,14 @@ True
 from __future__ import annotations
 
 import numbers
+import warnings
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
 import numpy as np
 
-from .core import Interval, as_float_array, check_nonnegative, check_positive
+from .core import (Interval, LossOverflowWarning, as_float_array, check_bool, check_nonnegative,
+                   check_positive)
 
 __all__ = ["Optimizer", "GD", "SGD", "Momentum", "Adam", "minimize", "minibatches", "History"]
 
@@ -84,6 +86,12 @@ class Optimizer:
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, lr: float) -> None:
         raise NotImplementedError
+
+    def state_is_finite(self) -> bool:
+        """Whether every buffer of the state (momentum, Adam's moments) holds finite numbers; an
+        overflow there (Adam squares the gradient: |g| ≳ 1e154 gives inf) stalls or wrecks every
+        later step."""
+        return all(np.isfinite(v).all() for s in (self.state or []) for v in s.values())
 
     def _hyper(self) -> dict:
         return {"lr": self.lr, "weight_decay": self.weight_decay}
@@ -144,6 +152,7 @@ class SGD(GD):
         self.dampening = check_nonnegative(dampening, "dampening")
         if self.dampening > 1:
             raise ValueError(f"dampening must be in [0, 1]; got {dampening}")
+        nesterov = check_bool(nesterov, "nesterov")
         if nesterov and (self.momentum == 0 or self.dampening != 0):
             raise ValueError("nesterov=True needs momentum > 0 and dampening = 0; got "
                              f"momentum={momentum}, dampening={dampening}")
@@ -247,6 +256,9 @@ def _as_lists(params, grads):
             kind = p.dtype if isinstance(p, np.ndarray) else type(p).__name__
             raise ValueError(f"params must be float numpy arrays (they are updated in place); "
                              f"got {kind} for parameter {i}: use np.array(x, dtype=float)")
+        if not p.flags.writeable:
+            raise ValueError(f"params must be writeable arrays (they are updated in place); "
+                             f"parameter {i} is read-only: pass a copy, np.array(x)")
         g = np.asarray(g, dtype=p.dtype)
         if g.shape != p.shape:
             raise ValueError(f"grads must have the shapes of params; parameter {i} has shape "
@@ -266,14 +278,17 @@ class History:
     losses: (k+1,) the loss at each iterate (the mini-batch loss when training on mini-batches,
         unless `minimize` was given an ``objective``); non-finite at the end if it diverged.
     grad_norms: (k+1,) Euclidean norm of the gradient at each iterate.
-    diverged: the loss or the parameters became inf/NaN (the run stopped there).
+    diverged: the loss, the gradient, the parameters or the optimizer's state became inf/NaN
+        (the run stopped there).
     converged: the gradient fell below ``tol`` (the run stopped there).
+    message: why the run stopped, in a sentence (which step, what overflowed, what to try).
     """
     params: np.ndarray
     losses: np.ndarray
     grad_norms: np.ndarray
     diverged: bool = False
     converged: bool = False
+    message: str = ""
 
     @property
     def n_steps(self) -> int:
@@ -326,13 +341,15 @@ def minimize(fun_and_grad: Callable, x0, optimizer: Optimizer, steps: int = 100,
         the full data while stepping on mini-batches).
     tol: stop early once every component of the gradient is ≤ tol in absolute value.
 
-    Stops early, without a warning, when the loss or the parameters become inf/NaN (a learning
-    rate too large): that row is kept and ``diverged`` is set, so a figure can show it.
+    Divergence is reported, not warned about (a lesson shows it on purpose): when the loss, the
+    gradient, the parameters or the optimizer's state (Adam squares the gradient) become inf or
+    NaN, the run stops, ``diverged`` is set and ``message`` says at which step and what
+    overflowed; the rows up to there are kept, so a figure can show them.
     """
     if not isinstance(optimizer, Optimizer):
         raise ValueError(f"optimizer must be an Optimizer (GD, SGD, Momentum, Adam); "
                          f"got {type(optimizer).__name__}")
-    if not isinstance(steps, (int, np.integer)) or steps < 0:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"steps must be a non-negative integer; got {steps!r}")
     if tol is not None:
         tol = check_nonnegative(tol, "tol")
@@ -341,13 +358,18 @@ def minimize(fun_and_grad: Callable, x0, optimizer: Optimizer, steps: int = 100,
     optimizer.reset()
     params, losses, grad_norms = [x.copy()], [], []
     diverged = converged = False
-    # overflow is the expected end of a diverging run: recorded, not warned about
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+    message = f"ran all {steps} steps"
+    advice = f"lower the learning rate (now {optimizer.lr!r}) or scale the inputs"
+    # overflow is the expected end of a diverging run: recorded and reported, not warned about
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"), \
+            warnings.catch_warnings():
+        warnings.simplefilter("ignore", LossOverflowWarning)
         for k in range(steps + 1):
             if not np.isfinite(x).all():         # the parameters themselves overflowed
                 losses.append(np.nan)
                 grad_norms.append(np.nan)
                 diverged = True
+                message = f"diverged at step {k}: the parameters overflowed to inf/NaN; {advice}"
                 break
             if batch_iter is None:
                 value, g = fun_and_grad(x)
@@ -358,15 +380,36 @@ def minimize(fun_and_grad: Callable, x0, optimizer: Optimizer, steps: int = 100,
                 raise ValueError(f"fun_and_grad must return a gradient shaped like x0 {x.shape}; "
                                  f"got shape {g.shape}")
             losses.append(float(value) if objective is None else float(objective(x)))
-            grad_norms.append(float(np.sqrt((g * g).sum())))
-            if not (np.isfinite(losses[-1]) and np.isfinite(g).all()):
+            grad_norms.append(_norm(g))
+            if not np.isfinite(losses[-1]):
                 diverged = True
+                message = f"diverged at step {k}: the loss became {losses[-1]}; {advice}"
+                break
+            if not np.isfinite(g).all():
+                diverged = True
+                message = f"diverged at step {k}: the gradient holds inf/NaN; {advice}"
                 break
             if tol is not None and np.abs(g).max() <= tol:
                 converged = True
+                message = f"converged after {k} steps: every |gradient component| <= {tol:g}"
                 break
             if k == steps:
                 break
             optimizer.step(x, g)
+            if not optimizer.state_is_finite():
+                diverged = True
+                message = (f"diverged at step {k + 1}: the optimizer's state overflowed (the "
+                           f"gradient, largest |component| {np.abs(g).max():.3g}, is too large "
+                           f"to square); scale the inputs")
+                break
             params.append(x.copy())
-    return History(np.array(params), np.array(losses), np.array(grad_norms), diverged, converged)
+    return History(np.array(params), np.array(losses), np.array(grad_norms), diverged, converged,
+                   message)
+
+
+def _norm(g: np.ndarray) -> float:
+    """‖g‖₂, scaled by the largest |entry| so that it is finite for any finite g."""
+    top = float(np.abs(g).max()) if g.size else 0.0
+    if top == 0.0 or not np.isfinite(top):
+        return top
+    return top * float(np.sqrt(((g / top) ** 2).sum()))

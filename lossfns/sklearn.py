@@ -24,18 +24,19 @@ Requires scikit-learn.
 from __future__ import annotations
 
 import copy
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from .losses import classification as _classification  # noqa: F401  (registers the losses)
 from .losses import regression as _regression  # noqa: F401
-from .core import Loss, _REGISTRY, catalog, check_nonnegative
+from .core import Loss, _REGISTRY, catalog
 from .activations import sigmoid, softmax
 from .optim import GD, SGD, Adam, Momentum, Optimizer, minibatches, minimize
 
@@ -86,18 +87,44 @@ class _LinearModel(BaseEstimator):
                              f"got {self.optimizer!r}")
         return OPTIMIZERS[self.optimizer](DEFAULT_LR if self.lr is None else self.lr)
 
+    #: what each parameter may be, checked by `fit` as scikit-learn's own estimators do
+    #: (`InvalidParameterError`, a ValueError, naming the parameter and what was given);
+    #: the loss names are added by each subclass
+    _parameter_constraints: dict = {
+        "optimizer": [StrOptions(set(OPTIMIZERS)), Optimizer],
+        "lr": [Interval(Real, 0, None, closed="neither"), callable, None],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "fit_intercept": ["boolean"],
+        "loss_kwargs": [dict, None],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "tol": [Interval(Real, 0, None, closed="left"), None],
+        "random_state": ["random_state"],
+    }
+
     def _check_params(self):
-        if not isinstance(self.max_iter, Integral) or self.max_iter < 1:
-            raise ValueError(f"max_iter must be a positive integer; got {self.max_iter!r}")
-        if self.batch_size is not None and (not isinstance(self.batch_size, Integral)
-                                            or self.batch_size < 1):
-            raise ValueError(f"batch_size must be None or a positive integer; "
-                             f"got {self.batch_size!r}")
-        check_nonnegative(self.alpha, "alpha")
-        if self.tol is not None:
-            check_nonnegative(self.tol, "tol")
-        if self.loss_kwargs is not None and not isinstance(self.loss_kwargs, dict):
-            raise ValueError(f"loss_kwargs must be None or a dict; got {self.loss_kwargs!r}")
+        self._validate_params()
+        # scikit-learn's Real and Integral admit True and False; a flag is not a number here
+        for name in ("lr", "max_iter", "alpha", "batch_size", "tol"):
+            if isinstance(getattr(self, name), (bool, np.bool_)):
+                raise InvalidParameterError(f"The {name!r} parameter of "
+                                            f"{type(self).__name__} must be a number, not a "
+                                            f"bool; got {getattr(self, name)!r}.")
+        kwargs = self.loss_kwargs or {}
+        if "reduction" in kwargs:
+            raise InvalidParameterError(
+                f"loss_kwargs must not set 'reduction' (got {kwargs['reduction']!r}): "
+                f"{type(self).__name__} minimises the mean loss, which its gradient and alpha "
+                f"assume")
+        loss = self._loss()
+        unknown = sorted(set(kwargs) - set(loss.hyper))
+        if unknown:
+            known = ", ".join(loss.hyper) or "none"
+            raise InvalidParameterError(f"loss_kwargs has {unknown[0]!r}, which {loss.name} "
+                                        f"does not take; its hyper-parameters: {known}")
+        for key, value in kwargs.items():  # the loss's own domain, named as the user wrote it
+            if key in loss.domain:
+                loss.domain[key].check(value, f"loss_kwargs[{key!r}]")
 
     # -- training -----------------------------------------------------------------------------
     def _train(self, X: np.ndarray, T: np.ndarray, n_out: int) -> None:
@@ -131,10 +158,11 @@ class _LinearModel(BaseEstimator):
         hist = minimize(fun_and_grad, theta0, opt, steps=int(self.max_iter), batches=batches,
                         tol=self.tol)
         if hist.diverged:
-            raise ValueError(
-                f"training diverged at step {hist.n_steps} (the loss became "
-                f"{hist.losses[-1]}): lower lr (now {opt.lr}) or scale the features "
-                f"(StandardScaler in a Pipeline)")
+            top = float(np.abs(X).max())
+            scale = (f"; X has entries up to {top:.3g}: standardise the features "
+                     f"(StandardScaler in a Pipeline)" if top > 1e6 else
+                     " (or standardise the features: StandardScaler in a Pipeline)")
+            raise ValueError(f"training {hist.message}{scale}")
         W, b = unpack(hist.x)
         self._W, self._b = W.copy(), np.array(b, dtype=np.float64)
         self.loss_curve_ = hist.losses
@@ -185,6 +213,11 @@ class LinearRegressor(RegressorMixin, _LinearModel):
         self.batch_size = batch_size
         self.tol = tol
         self.random_state = random_state
+
+    _parameter_constraints: dict = {
+        **_LinearModel._parameter_constraints,
+        "loss": [StrOptions({L.name for L in catalog("regression")}), Loss],
+    }
 
     @staticmethod
     def _valid_losses():
@@ -253,6 +286,11 @@ class LinearClassifier(ClassifierMixin, _LinearModel):
         self.batch_size = batch_size
         self.tol = tol
         self.random_state = random_state
+
+    _parameter_constraints: dict = {
+        **_LinearModel._parameter_constraints,
+        "loss": [StrOptions(set(CLASSIFIER_LOSSES)), Loss],
+    }
 
     @staticmethod
     def _valid_losses():

@@ -32,7 +32,8 @@ def _norm(diff: np.ndarray) -> np.ndarray:
     """Euclidean norm of each row. Where Σ x_i² overflows (|x_i| ≳ 1e154) though the norm does
     not, that row is scaled by its largest |entry| first: ‖x‖ = s·‖x/s‖."""
     rows = diff.reshape(-1, diff.shape[-1])
-    d = np.sqrt(np.einsum("ij,ij->i", rows, rows))  # row dot products, no temporary array
+    with np.errstate(over="ignore"):  # rows that overflow are computed again below
+        d = np.sqrt(np.einsum("ij,ij->i", rows, rows))  # row dot products, no temporary array
     overflow = np.isinf(d)
     if overflow.any():
         big = rows[overflow]
@@ -73,8 +74,8 @@ def contrastive_loss(y_true, x1, x2, *, margin=1.0):
     diff = x1 - x2
     d = _norm(diff)
     gap = np.maximum(margin - d, 0.0)
-    # y·d² + (1 − y)·gap², as a choice: 0·d² would be NaN once d² overflows (d > 1.3e154)
-    value = np.where(similar, d * d, gap * gap)
+    # y·d² + (1 − y)·gap², written as a choice: 0·d² would be NaN once d² overflows
+    value = np.where(similar, d, gap) ** 2
 
     def grad():
         # ∂L/∂x1 = c·(x1 − x2) with c = 2 for a similar pair and −2·gap/d for a dissimilar one

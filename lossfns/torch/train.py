@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..core import check_seed
+from ..core import as_float_array, as_real_array, check_seed
 from ..seeding import seed_everything
 
 #: Seconds between two redraws of the progress bar: few redraws keep notebook output short.
@@ -96,7 +96,7 @@ def make_loader(X, y, batch_size: int = 32, shuffle: bool = True, seed: int = 0)
     import torch
     from torch.utils.data import DataLoader, TensorDataset
 
-    X, y = np.asarray(X), np.asarray(y)
+    X, y = as_real_array(X, "X"), as_real_array(y, "y")
     if X.ndim == 0 or X.shape[0] == 0:
         raise ValueError(f"X must hold at least one sample; got an array of shape {X.shape}")
     if y.ndim == 0 or y.shape[0] != X.shape[0]:
@@ -106,6 +106,8 @@ def make_loader(X, y, batch_size: int = 32, shuffle: bool = True, seed: int = 0)
             or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
     check_seed(seed)
+    as_float_array(X, "X")  # finite: a NaN would silently poison every batch it lands in
+    as_float_array(y, "y")
     y_dtype = torch.int64 if y.dtype.kind in "iu" else torch.float32
     data = TensorDataset(torch.as_tensor(X, dtype=torch.float32),
                          torch.as_tensor(y, dtype=y_dtype))
