@@ -31,7 +31,7 @@ help:
 	@echo "make lab    - JupyterLab on the lessons (MyST rendered)"
 	@echo "make serve  - serve _build/html on http://localhost:8000"
 	@echo "make student - student edition (_build/student, .zip) and answer key (_build/instructor)"
-	@echo "make student-check - install the student edition in a fresh venv, run every lesson (~5 min)"
+	@echo "make student-check - install the student edition in a fresh venv, run every lesson (~9 min)"
 	@echo "make nbgrader - an nbgrader course with hidden tests (_build/nbgrader; see instructor guide)"
 	@echo "make lms    - quizzes for Moodle (XML) and Canvas (QTI 1.2 .zip) in _build/lms"
 	@echo "make bench  - time lossfns against torch (CPU, one thread): benchmarks/results.md (~1 min)"

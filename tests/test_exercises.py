@@ -189,7 +189,8 @@ def test_the_time_limit_holds_outside_the_main_thread_too():
 
         time.sleep(3)
 
-    worker = threading.Thread(target=lambda: box.update(r=check("pinball", endless, time_limit=0.2)))
+    worker = threading.Thread(
+        target=lambda: box.update(r=check("pinball", endless, time_limit=0.2)))
     worker.start()
     worker.join(10)
     assert "took longer than 0.2 s" in box["r"].message

@@ -3,10 +3,10 @@ solution from its lesson with the explanation and the checks, each lesson's time
 file names of the source notes; HTML that a browser prints to PDF."""
 import re
 import shutil
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 from lossfns.course import exercises, instructor, quiz
 

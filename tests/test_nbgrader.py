@@ -87,7 +87,8 @@ def test_source_notebook_cells_carry_nbgrader_metadata(path):
         meta = test["metadata"]["nbgrader"]
         assert meta["grade_id"] == f"test_{ex.name}" and meta["grade"] and meta["locked"]
         assert meta["points"] > 0 and not meta["solution"]
-        assert "### BEGIN HIDDEN TESTS" in test["source"] and "### END HIDDEN TESTS" in test["source"]
+        assert "### BEGIN HIDDEN TESTS" in test["source"]
+        assert "### END HIDDEN TESTS" in test["source"]
     text = json.dumps(out)
     assert "{solution" not in text and "remove-cell" not in text
 
@@ -148,7 +149,8 @@ def test_the_hidden_cases_are_not_in_the_package():
     ex = LESSON_EXERCISES["huber_values"]
     hidden = nbgrader.test_cell_source(ex).split("### BEGIN HIDDEN TESTS")[1]
     a_random_input = hidden.split("2-D arrays")[0].rsplit("np.array([", 1)[1][:40]
-    package = "".join(p.read_text(encoding="utf-8") for p in Path(lossfns.__file__).parent.rglob("*.py"))
+    package = "".join(p.read_text(encoding="utf-8")
+                      for p in Path(lossfns.__file__).parent.rglob("*.py"))
     assert a_random_input not in package
 
 

@@ -60,7 +60,8 @@ VARIANTS = {
         _md("KEEP_AFTER"),
     ],
     "gate at the end of the exercise cell, end gate in the middle of a cell": [
-        _md("KEEP_BEFORE\n\n" + EXERCISE + "\n```{solution-start} ex-huber\n:class: dropdown\n```\n"),
+        _md("KEEP_BEFORE\n\n" + EXERCISE
+            + "\n```{solution-start} ex-huber\n:class: dropdown\n```\n"),
         _code(SOLUTION, ["solution"]),
         _md("TEXT_SECRET one\n\n```{solution-end}\n```\n\nKEEP_AFTER in the same cell"),
     ],
@@ -240,9 +241,10 @@ def _secret_lines(nb) -> set:
     hidden += regions
     for region in regions:
         whole = whole.replace(region, "")
-    seen = {_norm(l) for l in whole.splitlines()} | {_norm(l) for l in stubbed}
-    secret = {_norm(l) for h in hidden for l in h.splitlines()}
-    return {l for l in secret - seen if len(l) >= 12 and "solution" not in l and "\x00" not in l}
+    seen = {_norm(line) for line in whole.splitlines()} | {_norm(line) for line in stubbed}
+    secret = {_norm(line) for h in hidden for line in h.splitlines()}
+    return {line for line in secret - seen
+            if len(line) >= 12 and "solution" not in line and "\x00" not in line}
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
@@ -252,7 +254,7 @@ def test_a_lesson_leaks_nothing(path):
     text = _text(out)
     secrets = _secret_lines(nb)
     assert secrets, "the scan found no solution or hidden check at all"
-    leaked = [s for s in secrets if s in {_norm(l) for l in text.splitlines()} or
+    leaked = [s for s in secrets if s in {_norm(line) for line in text.splitlines()} or
               (len(s) >= 30 and s in text)]
     assert not leaked, leaked[:5]
     assert "{solution" not in text and "solution-start" not in text and "solution-end" not in text
