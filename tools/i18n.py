@@ -244,11 +244,16 @@ def update_po(pot: Path, po: Path, memory: dict) -> tuple[str, int, int]:
         # Babel guesses "python-format" from a "%" in the English ("6 % of"); these messages are
         # Markdown, never %-formatted, and msgfmt would reject a correct translation ("6 % 的").
         m.flags.difference_update({"python-format", "python-brace-format"})
+        if neutral(m.id):
+            # a number or a code name (a benchmark table's cells): it is its own translation,
+            # never a fuzzy match of some other number
+            if m.string != m.id or m.fuzzy:
+                m.string, filled = m.id, filled + 1
+                m.flags.discard("fuzzy")
+            continue
         if m.string:
             continue
-        if neutral(m.id):
-            m.string, filled = m.id, filled + 1
-        elif m.id in memory:
+        if m.id in memory:
             m.string, filled = memory[m.id], filled + 1
     after = {m.id: (m.string, m.fuzzy) for m in entries(catalog)}
     if status == "updated" and after == before:
