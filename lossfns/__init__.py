@@ -21,20 +21,32 @@ import importlib.abc
 import importlib.util
 import sys
 
+from . import gradcheck, optim  # noqa: F401  (numpy-only submodules)
 from .activations import log_sigmoid, log_softmax, sigmoid, softmax, softplus
 from .core import REDUCTIONS, KernelOut, Loss, catalog, catalog_table, loss
-from .losses.classification import (binary_cross_entropy, binary_cross_entropy_with_logits,
-                                    cross_entropy, focal_loss, hinge, multiclass_hinge, nll_loss,
-                                    squared_hinge)
+from .losses.classification import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    focal_loss,
+    hinge,
+    multiclass_hinge,
+    nll_loss,
+    squared_hinge,
+)
 from .losses.distribution import kl_divergence
 from .losses.likelihood import gaussian_nll_loss, poisson_nll_loss
 from .losses.metric import contrastive_loss, margin_ranking_loss, triplet_loss
 from .losses.regression import huber, log_cosh, mae, mse, quantile
 from .losses.segmentation import dice_coefficient, dice_loss, iou
-from .losses.sequence import (ctc_alignment_lattice, ctc_greedy_decode, ctc_loss, edit_distance,
-                              label_error_rate)
+from .losses.sequence import (
+    ctc_alignment_lattice,
+    ctc_greedy_decode,
+    ctc_loss,
+    edit_distance,
+    label_error_rate,
+)
 from .seeding import seed_everything
-from . import gradcheck, optim  # noqa: E402  (numpy only)
 
 __version__ = "0.1.0"
 

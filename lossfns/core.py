@@ -234,7 +234,7 @@ def check_seed(seed, name: str = "seed") -> int:
 
 
 def check_bool(value, name: str) -> bool:
-    """A flag: True or False (a bool or numpy bool), never a string or number that looks like one."""
+    """A flag: True or False (a bool or numpy bool), never a string or a number like one."""
     if not isinstance(value, (bool, np.bool_)):
         raise ValueError(f"{name} must be True or False; got {value!r}")
     return bool(value)

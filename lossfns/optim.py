@@ -28,8 +28,14 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from .core import (Interval, LossOverflowWarning, as_float_array, check_bool, check_nonnegative,
-                   check_positive)
+from .core import (
+    Interval,
+    LossOverflowWarning,
+    as_float_array,
+    check_bool,
+    check_nonnegative,
+    check_positive,
+)
 
 __all__ = ["Optimizer", "GD", "SGD", "Momentum", "Adam", "minimize", "minibatches", "History"]
 

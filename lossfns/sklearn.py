@@ -34,10 +34,10 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from .activations import sigmoid, softmax
+from .core import _REGISTRY, Loss, catalog
 from .losses import classification as _classification  # noqa: F401  (registers the losses)
 from .losses import regression as _regression  # noqa: F401
-from .core import Loss, _REGISTRY, catalog
-from .activations import sigmoid, softmax
 from .optim import GD, SGD, Adam, Momentum, Optimizer, minibatches, minimize
 
 try:  # scikit-learn >= 1.6

@@ -1,4 +1,5 @@
-"""lossfns.losses.classification against torch, scikit-learn, exact values and finite differences."""
+"""lossfns.losses.classification: scikit-learn parity, exact values, extremes and bad input
+(torch parity and finite differences: tests/test_losses.py, from tests/loss_specs.py)."""
 from __future__ import annotations
 
 import math
@@ -10,17 +11,26 @@ import torch.nn.functional as F
 from sklearn.metrics import hinge_loss, log_loss
 
 import lossfns
-from lossfns import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge,
-                     log_softmax, multiclass_hinge, nll_loss, softmax, squared_hinge)
+from lossfns import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge,
+    log_softmax,
+    multiclass_hinge,
+    nll_loss,
+    softmax,
+    squared_hinge,
+)
 
-from conftest import (assert_close, away_from, check_numeric_grad, gradcheck, t64,
-                      torch_value_and_grad)
+from conftest import (
+    assert_close,
+    away_from,
+    t64,
+    torch_value_and_grad,
+)
 
 bce, bce_logits = binary_cross_entropy, binary_cross_entropy_with_logits
-
-
-def reduce_t(values, red):
-    return {"none": values, "sum": values.sum(), "mean": values.mean()}[red]
 
 
 # ============================================================================================
@@ -64,15 +74,6 @@ def test_bce_tiny_probabilities_are_exact_until_the_clamp():
 # ============================================================================================
 # Binary cross-entropy with logits
 # ============================================================================================
-POS_WEIGHTS = [None, 2.0, 0.3, "per_class"]
-
-
-def pos_weight_for(kind, shape, rng):
-    if kind == "per_class":
-        return rng.uniform(0.2, 4.0, size=shape[-1:])
-    return kind
-
-
 def test_bce_logits_equals_bce_of_sigmoid(rng):
     y = rng.uniform(0, 1, size=20)
     z = rng.normal(0, 3, size=20)
@@ -145,9 +146,6 @@ def test_hinge_extreme_scores_are_exact():
 # ============================================================================================
 # Cross-entropy: index and probability targets, (C,), (N, C), (N, C, d1, d2)
 # ============================================================================================
-CE_SHAPES = [(5,), (6, 4), (3, 4, 2, 3)]
-
-
 def ce_inputs(rng, shape, probs=False):
     z = rng.normal(0, 2, size=shape)
     c = shape[0] if len(shape) == 1 else shape[1]
@@ -244,9 +242,6 @@ def test_nll_loss_extreme_log_probabilities_are_exact():
 # ============================================================================================
 # Multiclass hinge
 # ============================================================================================
-MARGINS = [0.5, 1.0, 2.0]
-
-
 def mc_inputs(rng, shape, margin):
     """Scores whose hinge terms m − s_y + s_j and class gaps stay away from 0 (no kinks)."""
     c = shape[-1]
@@ -262,13 +257,6 @@ def mc_inputs(rng, shape, margin):
             rows[i] += rng.normal(0, 0.5, size=c)
             rows[i] = rows[i][k] + away_from(rows[i] - rows[i][k], (-margin,), gap=0.05)
     return y, rows.reshape(shape)
-
-
-def weston_watkins_torch(y, margin, c):
-    target = torch_target(y)
-    return lambda x, red: c * F.multi_margin_loss(x if x.dim() > 1 else x[None],
-                                                  target.reshape(-1), margin=margin,
-                                                  reduction=red).reshape(np.shape(y) if red == "none" else ())
 
 
 @pytest.mark.parametrize("shape", [(12, 3), (10, 5)])
@@ -331,7 +319,8 @@ def test_binary_shape_mismatch_and_empty(name):
     L = getattr(lossfns, name)
     y, p, pname = BINARY[name]
     raises_everywhere(L, (y, p[:3]), rf"^y_true and {pname} must have the same shape")
-    raises_everywhere(L, (np.array(y)[:, None], p), rf"^y_true and {pname} must have the same shape")
+    raises_everywhere(L, (np.array(y)[:, None], p),
+                      rf"^y_true and {pname} must have the same shape")
     raises_everywhere(L, ([], []), r"^y_true must not be empty")
     raises_everywhere(L, (y, []), rf"^{pname} must not be empty")
 
@@ -488,7 +477,8 @@ def test_cross_entropy_probability_targets_must_be_distributions():
     t = np.full((4, 3), 1 / 3)
     t[2] = [0.5, 0.6, -0.1]
     raises_everywhere(cross_entropy, (t, x),
-                      r"^y_true must hold probabilities in \[0, 1\]; got -0.1 at position \(2, 2\)$")
+                      r"^y_true must hold probabilities in \[0, 1\]; got -0.1 at position "
+                      r"\(2, 2\)$")
     t[2] = [0.5, 0.6, 0.1]
     raises_everywhere(cross_entropy, (t, x),
                       r"^y_true as class probabilities must sum to 1.*row 2 sums to 1.2$")
@@ -519,6 +509,7 @@ def test_multiclass_hinge_unknown_variant_lists_the_valid_ones(bad):
 
 
 def test_multiclass_hinge_shape_limits(rng):
-    raises_everywhere(multiclass_hinge, (np.zeros((2, 2), dtype=int), rng.normal(size=(2, 3, 2, 2))),
+    raises_everywhere(multiclass_hinge,
+                      (np.zeros((2, 2), dtype=int), rng.normal(size=(2, 3, 2, 2))),
                       r"^scores must have shape \(C,\) or \(N, C\)")
     raises_everywhere(multiclass_hinge, ([0, 0], np.ones((2, 1))), r"^scores must have at least 2")

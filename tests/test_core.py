@@ -8,9 +8,20 @@ import pytest
 
 import lossfns
 from lossfns import core as _core
-from lossfns.core import (KernelOut, Loss, as_float_array, check_choice, check_class_indices,
-                           check_in_range, check_labels_in, check_nonnegative,
-                           check_open_interval, check_pair, check_positive, check_probabilities)
+from lossfns.core import (
+    KernelOut,
+    Loss,
+    as_float_array,
+    check_choice,
+    check_class_indices,
+    check_in_range,
+    check_labels_in,
+    check_nonnegative,
+    check_open_interval,
+    check_pair,
+    check_positive,
+    check_probabilities,
+)
 
 from conftest import assert_close
 
@@ -145,7 +156,8 @@ def test_catalog_table_in_three_languages():
 
 def test_catalog_table_domain_column():
     table = lossfns.catalog_table(task="regression", columns=("name", "domain"))
-    assert "| `huber` | y_true: real array; y_pred: real array; delta: a number in (0, ∞) |" in table
+    row = "| `huber` | y_true: real array; y_pred: real array; delta: a number in (0, ∞) |"
+    assert row in table
     assert "q: a number in (0, 1)" in table
 
 
@@ -340,7 +352,8 @@ def test_as_float_array():
         as_float_array([], "x")
     with pytest.raises(ValueError, match=r"^x must not be empty.*\(2, 0\)"):
         as_float_array(np.zeros((2, 0)), "x")
-    with pytest.raises(ValueError, match=r"^x must be finite \(no NaN or inf\); got nan at position 2$"):
+    with pytest.raises(ValueError,
+                       match=r"^x must be finite \(no NaN or inf\); got nan at position 2$"):
         as_float_array([1.0, 2.0, np.nan], "x")
     with pytest.raises(ValueError, match=r"^x must be finite.*got -inf at position \(1, 0\)$"):
         as_float_array([[1.0, 2.0], [-np.inf, 0.0]], "x")
@@ -408,7 +421,8 @@ def test_check_class_indices():
         check_class_indices([0.0, np.nan], 5)
     with pytest.raises(ValueError, match=r"^y_true must hold integer class indices; got inf"):
         check_class_indices([np.inf], 5)
-    with pytest.raises(ValueError, match=r"^labels must hold integer class indices; got dtype bool"):
+    with pytest.raises(ValueError,
+                       match=r"^labels must hold integer class indices; got dtype bool"):
         check_class_indices([True, False], 5, "labels")
     with pytest.raises(ValueError, match=r"^y_true must hold integer class indices; got dtype <U"):
         check_class_indices(["a", "b"], 5)

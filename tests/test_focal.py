@@ -1,4 +1,5 @@
-"""lossfns.losses.classification.focal_loss: torchvision's formula, BCE special case, extremes, bad input."""
+"""lossfns.losses.classification.focal_loss: the BCE special case, extremes and bad input
+(parity with torchvision's formula: tests/test_losses.py, from tests/loss_specs.py)."""
 from __future__ import annotations
 
 import re
@@ -14,7 +15,7 @@ from lossfns import core as _core
 from lossfns.activations import softplus
 from lossfns.losses.classification import binary_cross_entropy_with_logits, focal_loss
 
-from conftest import FD_TOL, assert_close, numeric_grad, t64
+from conftest import assert_close, t64
 
 FL = focal_loss
 GAMMAS = (0.0, 0.5, 1.0, 2.0, 5.0)

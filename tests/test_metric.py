@@ -1,4 +1,5 @@
-"""lossfns.losses.metric: contrastive, triplet and margin ranking losses (several prediction inputs)."""
+"""lossfns.losses.metric: contrastive, triplet and margin ranking losses (several prediction
+inputs): conventions, edge cases, bad input (torch parity: tests/test_losses.py)."""
 from __future__ import annotations
 
 import re
@@ -13,22 +14,10 @@ from hypothesis import strategies as st
 from lossfns import core as _core
 from lossfns.losses.metric import contrastive_loss, margin_ranking_loss, triplet_loss
 
-from conftest import FD_TOL, TOL, assert_close, numeric_grad, t64
+from conftest import TOL, assert_close, t64
 
 #: torch.nn.functional.triplet_margin_loss's default eps, added inside each distance.
 TORCH_EPS = 1e-6
-
-
-def numeric_grads(f, arrays):
-    """Central differences of scalar f(*arrays) with respect to each array in turn."""
-    grads = []
-    for i in range(len(arrays)):
-        def fi(x, i=i):
-            args = list(arrays)
-            args[i] = x
-            return f(*args)
-        grads.append(numeric_grad(fi, arrays[i]))
-    return tuple(grads)
 
 
 def torch_reduce(items, reduction):
@@ -188,23 +177,6 @@ def test_triplet_single_triplet():
 # --------------------------------------------------------------------------------------------
 # Margin ranking loss
 # --------------------------------------------------------------------------------------------
-def torch_ranking(y, x1, x2, margin, reduction):
-    a, b = t64(x1, True), t64(x2, True)
-    out = F.margin_ranking_loss(a, b, t64(y), margin=margin, reduction=reduction)
-    out.sum().backward()
-    return out.detach().numpy(), (a.grad.numpy(), b.grad.numpy())
-
-
-def ranking_inputs(rng, margin, shape=(12,)):
-    y = rng.choice([-1.0, 1.0], size=shape)
-    x1 = rng.normal(size=shape)
-    x2 = rng.normal(size=shape)
-    # keep away from the kink −y(x1 − x2) + m = 0, where torch and we may pick different sides
-    slack = margin - y * (x1 - x2)
-    x1 = np.where(np.abs(slack) < 1e-2, x1 + 0.1 * y, x1)
-    return y, x1, x2
-
-
 def test_ranking_kink_and_properties():
     # at the kink the loss is 0 and we take gradient 0
     value, (g1, g2) = margin_ranking_loss.value_and_grad([1.0], [1.0], [1.0], reduction="none")
@@ -231,7 +203,8 @@ def test_nonnegative_and_sum_is_n_times_mean(seed, margin):
         assert (items >= 0).all()
         assert_close(L(*args, margin=margin, reduction="sum"), 4 * L(*args, margin=margin), 1e-12)
     # contrastive is symmetric in its two embeddings
-    assert_close(contrastive_loss(y, x1, x2, margin=margin), contrastive_loss(y, x2, x1, margin=margin),
+    assert_close(contrastive_loss(y, x1, x2, margin=margin),
+                 contrastive_loss(y, x2, x1, margin=margin),
                  1e-15)
 
 
@@ -243,9 +216,11 @@ Z = np.array([[1.0, 1.0], [0.0, 0.0]])
 
 
 @pytest.mark.parametrize("args, kwargs, pattern", [
-    (([1, 2], X, Z), {}, r"^y_true must hold labels in \{0, 1\}; got 2 at position 1 \(1 = similar"),
+    (([1, 2], X, Z), {},
+     r"^y_true must hold labels in \{0, 1\}; got 2 at position 1 \(1 = similar"),
     (([1, -1], X, Z), {}, r"^y_true must hold labels in \{0, 1\}; got -1"),
-    (([1, 0, 1], X, Z), {}, r"^y_true must hold one label per pair, shape \(2,\); got shape \(3,\)"),
+    (([1, 0, 1], X, Z), {},
+     r"^y_true must hold one label per pair, shape \(2,\); got shape \(3,\)"),
     (([1, 0], X, Z[:1]), {}, r"^x1 and x2 must have the same shape"),
     (([1, 0], X[None], Z[None]), {}, r"^x1 must be embeddings of shape \(N, D\) or \(D,\)"),
     (([1, 0], X, Z * np.nan), {}, r"^x2 must be finite"),

@@ -12,8 +12,8 @@ from sklearn.svm import LinearSVC
 
 import lossfns
 from lossfns.activations import sigmoid
-from lossfns.sklearn import LinearClassifier, LinearRegressor
 from lossfns.optim import GD, Adam
+from lossfns.sklearn import LinearClassifier, LinearRegressor
 
 
 @pytest.fixture(scope="module")

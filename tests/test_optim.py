@@ -41,7 +41,8 @@ def _parity(ours: Optimizer, make_torch, grads_of=None, scheduler=None):
         topt.step()
         if sched:
             sched.step()
-        worst = max(worst, *(np.abs(p - tp.detach().numpy()).max() for p, tp in zip(params, tparams)))
+        worst = max(worst, *(np.abs(p - tp.detach().numpy()).max()
+                             for p, tp in zip(params, tparams)))
     assert ours.t == STEPS
     return worst
 
@@ -106,7 +107,8 @@ def test_lr_schedule_equals_torch_lambda_lr():
 
 def test_schedule_is_called_with_the_step_number():
     # f(x) = x has gradient 1, so x_k = x_0 − Σ_{t<k} η_t exactly
-    hist = minimize(lambda x: (float(x[0]), np.ones(1)), [0.0], GD(lambda t: 1.0 / (t + 1)), steps=5)
+    hist = minimize(lambda x: (float(x[0]), np.ones(1)), [0.0], GD(lambda t: 1.0 / (t + 1)),
+                    steps=5)
     expected = -np.cumsum([1.0, 1 / 2, 1 / 3, 1 / 4, 1 / 5])
     np.testing.assert_allclose(hist.params[1:, 0], expected, rtol=0, atol=1e-15)
 
@@ -179,7 +181,8 @@ def quadratic(x):
     return float(0.5 * x @ A @ x - B @ x), A @ x - B
 
 
-@pytest.mark.parametrize("opt", [GD(1 / L_SMOOTH), Momentum(0.1), SGD(0.1, momentum=0.5, nesterov=True),
+@pytest.mark.parametrize("opt", [GD(1 / L_SMOOTH), Momentum(0.1),
+                                 SGD(0.1, momentum=0.5, nesterov=True),
                                  Adam(0.05)], ids=repr)
 def test_minimize_converges_on_a_quadratic(opt):
     x0 = np.array([5.0, 5.0])
@@ -197,7 +200,8 @@ def test_minimize_converges_on_a_quadratic(opt):
 def test_gd_decreases_the_loss_monotonically():
     hist = minimize(quadratic, [5.0, 5.0], GD(1 / L_SMOOTH), steps=100)
     assert (np.diff(hist.losses) <= 1e-15).all()
-    np.testing.assert_allclose(hist.grad_norms[0], np.linalg.norm(quadratic(np.array([5.0, 5.0]))[1]))
+    np.testing.assert_allclose(hist.grad_norms[0],
+                               np.linalg.norm(quadratic(np.array([5.0, 5.0]))[1]))
 
 
 def test_divergence_is_recorded_and_stops_without_warnings():
@@ -215,7 +219,8 @@ def test_divergence_is_recorded_and_stops_without_warnings():
 
 def test_divergence_when_the_parameters_overflow():
     # the loss stays finite (bounded) while x runs off to infinity
-    hist = minimize(lambda x: (float(np.tanh(x[0])), np.array([-1e307])), [0.0], GD(10.0), steps=100)
+    hist = minimize(lambda x: (float(np.tanh(x[0])), np.array([-1e307])), [0.0], GD(10.0),
+                    steps=100)
     assert hist.diverged and np.isnan(hist.losses[-1])
     assert len(hist.params) == len(hist.losses)
 

@@ -15,8 +15,19 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import lossfns
-from lossfns import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber,
-                     log_cosh, log_softmax, mae, mse, multiclass_hinge, nll_loss, quantile)
+from lossfns import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber,
+    log_cosh,
+    log_softmax,
+    mae,
+    mse,
+    multiclass_hinge,
+    nll_loss,
+    quantile,
+)
 
 from conftest import numeric_grad
 
@@ -73,7 +84,8 @@ def binary_cases(draw):
 
 
 @st.composite
-def multiclass_cases(draw, logit_range=50.0, names=("cross_entropy", "nll_loss", "multiclass_hinge"),
+def multiclass_cases(draw, logit_range=50.0,
+                     names=("cross_entropy", "nll_loss", "multiclass_hinge"),
                      probs=True, smoothing=(0.0, 0.1, 0.5, 0.99)):
     """(loss, hyper, y_true, y_pred) for a multiclass loss: (C,) or (N, C) predictions.
 

@@ -1,4 +1,5 @@
-"""lossfns.losses.regression against torch, scikit-learn, exact references and finite differences."""
+"""lossfns.losses.regression: scikit-learn parity, kinks, extremes and bad input (torch
+parity and finite differences: tests/test_losses.py, from tests/loss_specs.py)."""
 from __future__ import annotations
 
 import decimal
@@ -6,17 +7,21 @@ import math
 
 import numpy as np
 import pytest
-import torch
 import torch.nn.functional as F
 from sklearn.metrics import mean_absolute_error, mean_pinball_loss, mean_squared_error
 
 import lossfns
 from lossfns import huber, log_cosh, mae, mse, quantile
 
-from conftest import (TOL, assert_close, away_from, check_numeric_grad, gradcheck, numeric_grad,
-                      t64, torch_value_and_grad)
+from conftest import (
+    assert_close,
+    away_from,
+    check_numeric_grad,
+    numeric_grad,
+    t64,
+    torch_value_and_grad,
+)
 
-SHAPES = [(9,), (4, 3), (2, 3, 4)]
 DELTAS = [0.3, 1.0, 2.5]
 QS = [0.1, 0.25, 0.5, 0.9]
 REGRESSION = ["mse", "mae", "huber", "log_cosh", "quantile"]
@@ -45,28 +50,6 @@ def reduce_t(values, red):
     return {"none": values, "sum": values.sum(), "mean": values.mean()}[red]
 
 
-# formulas written in torch for the losses torch does not ship (autograd gives their gradients)
-def torch_formula(name, y, **hyper):
-    target = t64(y)
-    if name == "log_cosh":
-        return lambda p, red: reduce_t(torch.log(torch.cosh(p - target)), red)
-    if name == "quantile":
-        q = hyper["q"]
-        return lambda p, red: reduce_t(
-            torch.maximum(q * (target - p), (q - 1) * (target - p)), red)
-    raise KeyError(name)
-
-
-CASES = ([("mse", {}), ("mae", {})] + [("huber", {"delta": d}) for d in DELTAS]
-         + [("log_cosh", {})] + [("quantile", {"q": q}) for q in QS])
-
-
-def kinks_of(name, hyper):
-    if name == "huber":
-        return (-hyper["delta"], hyper["delta"])
-    return (0.0,)
-
-
 # --------------------------------------------------------------------------------------------
 # Parity: values and gradients
 # --------------------------------------------------------------------------------------------
@@ -78,7 +61,8 @@ def test_matches_sklearn(shape, rng):
     assert_close(mae(y, p), mean_absolute_error(y, p))
     for q in QS:
         assert_close(quantile(y, p, q=q), mean_pinball_loss(y, p, alpha=q))
-        assert_close(quantile(y, p, q=q, reduction="sum"), y.size * mean_pinball_loss(y, p, alpha=q))
+        assert_close(quantile(y, p, q=q, reduction="sum"),
+                     y.size * mean_pinball_loss(y, p, alpha=q))
         per_item = [mean_pinball_loss([a], [b], alpha=q) for a, b in zip(y.ravel(), p.ravel())]
         assert_close(quantile(y, p, q=q, reduction="none").ravel(), per_item)
 

@@ -12,22 +12,7 @@ from sklearn.metrics import f1_score, jaccard_score
 from lossfns import core as _core
 from lossfns.losses.segmentation import dice_coefficient, dice_loss, iou
 
-from conftest import FD_TOL, assert_close, numeric_grad, t64
-
-SMOOTHS = (0.0, 1e-5, 1.0, 10.0)
-
-
-def torch_dice(y, p, smooth, reduction):
-    """Soft Dice written out in torch (Milletari et al. 2016, linear denominator), with autograd."""
-    pt = t64(p, requires_grad=True)
-    yt = t64(y)
-    n = pt.shape[0] if pt.dim() > 1 else 1
-    yf, pf = yt.reshape(n, -1), pt.reshape(n, -1)
-    per_sample = 1 - (2 * (yf * pf).sum(1) + smooth) / (yf.sum(1) + pf.sum(1) + smooth)
-    out = {"mean": per_sample.mean(), "sum": per_sample.sum(), "none": per_sample}[reduction]
-    out.sum().backward()
-    value = out.detach().numpy()
-    return (value.reshape(()) if pt.dim() == 1 and reduction == "none" else value), pt.grad.numpy()
+from conftest import assert_close
 
 
 def test_metadata():
@@ -88,7 +73,8 @@ def test_properties(seed, smooth):
     p = rng.uniform(size=(3, 8))
     items = dice_loss(y, p, smooth=smooth, reduction="none")
     assert ((items >= -1e-15) & (items <= 1 + 1e-15)).all()
-    assert_close(dice_loss(y, p, smooth=smooth, reduction="sum"), 3 * dice_loss(y, p, smooth=smooth),
+    assert_close(dice_loss(y, p, smooth=smooth, reduction="sum"),
+                 3 * dice_loss(y, p, smooth=smooth),
                  1e-12)
     # on 0/1 predictions with smooth = 0 the loss is exactly 1 − Dice coefficient
     hard = (p > 0.5).astype(float)
@@ -139,7 +125,8 @@ def test_metrics_accept_bools_and_define_empty_masks_as_perfect():
 # Bad input
 # --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("y, p, kwargs, pattern", [
-    ([1.0, 0.0], [1.2, 0.0], {}, r"^y_prob must hold probabilities in \[0, 1\]; got 1\.2 at position 0"),
+    ([1.0, 0.0], [1.2, 0.0], {},
+     r"^y_prob must hold probabilities in \[0, 1\]; got 1\.2 at position 0"),
     ([1.0, 0.0], [0.5, -0.1], {}, r"^y_prob must hold probabilities.*got -0\.1 at position 1"),
     ([2.0, 0.0], [0.5, 0.5], {}, r"^y_true must hold probabilities.*got 2"),
     ([1.0, 0.0], [0.5, 0.5, 0.5], {}, r"^y_true and y_prob must have the same shape"),

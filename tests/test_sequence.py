@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 
 import numpy as np
 import pytest
@@ -12,8 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lossfns.core import catalog
-from lossfns.losses.sequence import (ctc_alignment_lattice, ctc_greedy_decode, ctc_loss, edit_distance,
-                              label_error_rate)
+from lossfns.losses.sequence import (
+    ctc_alignment_lattice,
+    ctc_greedy_decode,
+    ctc_loss,
+    edit_distance,
+    label_error_rate,
+)
 
 TOL = 1e-7
 

@@ -166,7 +166,8 @@ def test_contrastive_bad_input(args, kwargs, pattern):
 
 
 def test_predictions_must_be_float_tensors():
-    with pytest.raises(ValueError, match=r"^logits must be a floating-point torch.Tensor; got list"):
+    with pytest.raises(ValueError,
+                       match=r"^logits must be a floating-point torch.Tensor; got list"):
         LT.focal_loss(torch.ones(2), [0.1, 0.2])
     with pytest.raises(ValueError, match=r"^y_prob must be a floating-point.*dtype torch.int64"):
         LT.dice_loss(torch.ones(2), torch.ones(2, dtype=torch.int64))

@@ -11,16 +11,30 @@ import numbers
 import numpy as np
 
 from ..activations import log_softmax
-from ..core import (NONNEGATIVE, POSITIVE, PROBABILITIES, REAL, Described, Interval, KernelOut,
-                    Labels, Options, OrNone, RealArray, check_class_indices, check_probabilities,
-                    check_same_shape, loss)
+from ..core import (
+    NONNEGATIVE,
+    POSITIVE,
+    PROBABILITIES,
+    REAL,
+    Described,
+    Interval,
+    KernelOut,
+    Labels,
+    Options,
+    OrNone,
+    RealArray,
+    check_class_indices,
+    check_same_shape,
+    loss,
+)
 
 #: torch clamps each log in BCE at −100, so that p = 0 or 1 gives a large finite loss.
 LOG_CLAMP = -100.0
 #: torch's floor for p(1 − p) in the BCE gradient, so that p = 0 or 1 does not divide by zero.
 BCE_GRAD_EPS = 1e-12
 
-_HINGE_LABELS = Labels((-1.0, 1.0), "; hinge labels are -1 and +1 (convert 0/1 labels with 2*y - 1)")
+_HINGE_LABELS = Labels((-1.0, 1.0),
+                       "; hinge labels are -1 and +1 (convert 0/1 labels with 2*y - 1)")
 _WEIGHTS = RealArray(Interval(numbers.Real, 0, None, closed="left"), "weights")
 _POS_WEIGHTS = RealArray(Interval(numbers.Real, 0, None, closed="neither"), "weights")
 

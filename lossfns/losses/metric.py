@@ -17,7 +17,8 @@ def _embeddings(**named):
     """Check that the embeddings (float64 already) have one shape, (N, D) or (D,)."""
     (name0, a0), *others = named.items()
     if a0.ndim not in (1, 2):
-        raise ValueError(f"{name0} must be embeddings of shape (N, D) or (D,); got shape {a0.shape}")
+        raise ValueError(f"{name0} must be embeddings of shape (N, D) or (D,); got shape "
+                         f"{a0.shape}")
     for name, a in others:
         check_same_shape(a0, a, name0, name)
 

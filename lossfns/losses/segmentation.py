@@ -9,8 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import (NONNEGATIVE, PROBABILITIES, REDUCTIONS, check_choice, check_labels_in,
-                    check_pair, check_same_shape, loss)
+from ..core import (
+    NONNEGATIVE,
+    PROBABILITIES,
+    REDUCTIONS,
+    check_choice,
+    check_labels_in,
+    check_pair,
+    check_same_shape,
+    loss,
+)
 
 
 def _per_sample(x: np.ndarray) -> np.ndarray:

@@ -114,7 +114,8 @@ def contrastive_loss(y_true, x1, x2, *, margin=1.0, reduction="mean"):
     (m,) = _hyper(_metric.contrastive_loss, margin=margin)
     a, b = _prediction(x1, "x1"), _prediction(x2, "x2")
     if a.ndim not in (1, 2):
-        raise ValueError(f"x1 must be embeddings of shape (N, D) or (D,); got shape {tuple(a.shape)}")
+        raise ValueError(f"x1 must be embeddings of shape (N, D) or (D,); got shape "
+                         f"{tuple(a.shape)}")
     _same_shape(a, b, "x1", "x2")
     y, y_np = _target(y_true, a)
     if tuple(y.shape) != tuple(a.shape[:-1]):
