@@ -84,7 +84,8 @@ def write_po(path: Path, catalog) -> None:
     # time it reads one; these messages are Markdown, never %-formatted, and msgfmt would
     # reject a correct translation ("6 % 的"). Drop the guess on every write.
     for m in catalog:
-        m.flags.difference_update({"python-format", "python-brace-format"})
+        if not re.search(r"%\(\w+\)[sd]", str(m.id)):   # the theme's "%(copyright)s" is real
+            m.flags.difference_update({"python-format", "python-brace-format"})
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as f:
         _babel().write_po(f, catalog, width=0, omit_header=False)
