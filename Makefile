@@ -17,17 +17,19 @@ export OMP_NUM_THREADS ?= 1
 export MPLBACKEND := Agg
 # Lessons run by the book's build: the pages load the quiz and slider scripts once, from
 # _static/, so outputs leave them out (elsewhere, e.g. JupyterLab, each output carries its own).
-book book-zh book-zh-cn book-zh-tw: export LOSSFNS_BOOK_BUILD := 1
+book book-zh book-zh-cn book-zh-tw pdf: export LOSSFNS_BOOK_BUILD := 1
 
-.PHONY: help install book test unit nbval browser lab serve clean distclean times student bench lms \
+.PHONY: help install book test unit nbval browser pdf lab serve clean distclean times student bench lms \
 	nbgrader student-check \
 	book-zh book-zh-cn book-zh-tw preview-zh po po-check notebooks-zh
 
 help:
 	@echo "make book   - set up .venv if needed, run every lesson, build the HTML book"
-	@echo "make test   - unit/property tests, every notebook under nbval, strict book build,"
+	@echo "make test   - unit/property tests, every notebook under nbval, strict book build, PDF,"
 	@echo "              then browser tests and a link check of the built book"
-	@echo "make browser - browser tests (headless Chromium) and link check of the built _build/html"
+	@echo "make browser - browser tests (headless Chromium: navigation, layout at phone/tablet/"
+	@echo "              desktop widths, axe accessibility, page weight), PDF and link checks"
+	@echo "make pdf    - the PDF edition, _build/pdf/book.pdf (Chromium, poppler-utils; ~4 min)"
 	@echo "make lab    - JupyterLab on the lessons (MyST rendered)"
 	@echo "make serve  - serve _build/html on http://localhost:8000"
 	@echo "make student - student edition (_build/student, .zip) and answer key (_build/instructor)"
@@ -74,14 +76,27 @@ test: $(STAMP)
 	$(MAKE) unit
 	$(MAKE) nbval
 	$(MAKE) book
+	$(MAKE) pdf
 	$(MAKE) book-zh
 	$(MAKE) browser
 
 # Pages of _build/html in headless Chromium (skipped, with the reason, where /usr/bin/chromium is
 # missing, unless REQUIRE_BROWSER_TESTS=1) and an offline check of every local link; screenshots
 # go to _build/screenshots/.
-browser: $(STAMP)
+browser: $(STAMP) tests/browser/node_modules/.package-lock.json
 	$(PY) -m pytest -q tests/browser tests/test_links.py
+
+# axe-core for the accessibility tests, pinned in tests/browser/package-lock.json (npm ci).
+tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
+	@if command -v npm >/dev/null; then cd tests/browser && npm ci --no-audit --no-fund; \
+	else echo "npm not found: the accessibility tests will be skipped (apt-get install npm)"; fi
+
+# The PDF edition: the book as one HTML page (lessons from the execution cache), printed by
+# headless Chromium with a table of contents (tools/pdf_book.py) to _build/pdf/book.pdf, and
+# copied to _build/html/book.pdf, which the front page links to.
+pdf: $(STAMP) _build/.cache-key
+	env -u MPLBACKEND $(BIN)/jupyter-book build . --builder singlehtml -W -n --keep-going
+	$(PY) tools/pdf_book.py
 
 # Chinese editions (tools/i18n.py; how-to for translators in locales/README.md). Each edition runs
 # the lessons with LOSSFNS_LANG set, with its own execution cache (_build/.jupyter_cache-zh-*,

@@ -16,7 +16,10 @@ from pathlib import Path
 ENTRY = "tex-chtml.js"
 # What tex-chtml.js loads lazily: TeX extensions (autoload), CHTML fonts, the menu and its
 # accessibility helpers (English speech rules only).
-PARTS = ("input/tex/extensions", "output/chtml", "ui", "a11y", "sre/mathmaps/en.json", "adaptors")
+PARTS = ("input/tex/extensions", "output/chtml", "ui", "a11y", "sre/mathmaps/en.json", "adaptors",
+         # the same, as separate components without the 426 kB menu (ui/menu.js): the book loads
+         # startup.js with loader.load = input/tex, output/chtml, a11y/assistive-mml (_config.yml)
+         "startup.js", "core.js", "input/tex.js", "output/chtml.js")
 
 
 def es5_dir() -> Path:

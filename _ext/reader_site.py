@@ -11,6 +11,12 @@
   fonts, so its 1.5 MB ``fontawesome.js`` (which redraws the same icons as SVG) is dropped from
   every page and from the site.
 
+* Sphinx's search index (120 kB and growing) is loaded by the search page only: the theme
+  loads it on every page for a search-as-you-type that this book leaves off.
+* sphinx-design's stylesheet and script (62 kB) only on pages that use its components.
+* Bibliography entries are list items (``role="listitem"`` instead of the deprecated
+  ``doc-biblioentry`` inside docutils' ``role="list"``), as accessibility checkers require.
+
 Each step is idempotent: an incremental build re-runs them over pages already processed.
 """
 from __future__ import annotations
@@ -36,6 +42,15 @@ _FONT_PX = re.compile(r"font(?:-size)?:\s*(?:[\w-]+\s+)*?([\d.]+)px")
 _IMG = re.compile(r'<img\b[^>]*\bsrc="(?P<src>[^"]*_images/[^"]+\.svg)"[^>]*>')
 _FONTAWESOME = re.compile(r'\s*<script\b[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*>'
                           r'\s*</script>')
+# Sphinx's search scripts, which the theme loads on every page for its search-as-you-type
+# (disabled here: DOCUMENTATION_OPTIONS.search_as_you_type = false); the search page keeps them.
+_SEARCH_SCRIPTS = re.compile(r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js'
+                             r'|searchindex\.js)"></script>')
+_NO_SEARCH_AS_YOU_TYPE = "DOCUMENTATION_OPTIONS.search_as_you_type = false;"
+# sphinx-design (a jupyter-book default) on a page that uses none of its components (sd-*).
+_SPHINX_DESIGN = re.compile(r'\s*<link rel="stylesheet" type="text/css" href="[^"]*_static/'
+                            r'sphinx-design\.min\.css[^"]*" />'
+                            r'|\s*<script [^>]*src="[^"]*_static/design-tabs\.js[^"]*"></script>')
 _SOURCE_MAP = re.compile(rb"\n?(?://# sourceMappingURL=[^\n]*|/\*# sourceMappingURL=[^*]*\*/)\s*$")
 
 
@@ -92,6 +107,13 @@ def _process_pages(outdir: Path) -> None:
             continue
         html = page.read_text(encoding="utf-8")
         new = _FONTAWESOME.sub("", html)
+        if page.name != "search.html" and _NO_SEARCH_AS_YOU_TYPE in new:
+            new = _SEARCH_SCRIPTS.sub("", new)
+        if 'class="sd-' not in new:
+            new = _SPHINX_DESIGN.sub("", new)
+        # DPUB-ARIA 1.1 deprecates doc-biblioentry: inside docutils' role="list" citation list
+        # (the bibliography) each entry must be a listitem (axe: aria-required-children).
+        new = new.replace('role="doc-biblioentry"', 'role="listitem"')
         new = _figure_min_widths(new, page, cache)
         if new != html:
             page.write_text(new, encoding="utf-8")

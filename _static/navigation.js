@@ -56,7 +56,15 @@
     });
   }
 
+  // The search field's aria-label ("Search") hides its visible text ("Search Ctrl + K"); the
+  // accessible name must contain what is seen (WCAG 2.5.3), so its text names it instead.
+  function nameSearchFieldByItsText() {
+    var fields = document.querySelectorAll(".search-button-field[aria-label]");
+    Array.prototype.forEach.call(fields, function (b) { b.removeAttribute("aria-label"); });
+  }
+
   function setup() {
+    nameSearchFieldByItsText();
     forwardClicks(".primary-toggle");
     forwardClicks(".secondary-toggle");
     closeDialogOnLink("pst-primary-sidebar-modal");

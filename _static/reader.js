@@ -88,7 +88,8 @@
   }
 
   // Inline formulas wider than their line (long ones, on phones) scroll instead of running
-  // past the column: custom.css gives span.math.lossfns-wide overflow-x: auto.
+  // past the column: custom.css gives span.math.lossfns-wide overflow-x: auto. Displayed ones
+  // always may scroll; those that do are made reachable from the keyboard.
   function markWideMath() {
     Array.prototype.forEach.call(document.querySelectorAll("span.math"), function (span) {
       var math = span.querySelector("mjx-container");
@@ -99,6 +100,18 @@
       span.classList.toggle("lossfns-wide", wide);
       if (wide && !span.hasAttribute("tabindex")) span.setAttribute("tabindex", "0");
     });
+    // Displayed formulas that scroll: reachable with Tab, scrolled with the arrow keys.
+    var shown = document.querySelectorAll('mjx-container[display="true"]');
+    Array.prototype.forEach.call(shown, function (math) {
+      var scrolls = math.scrollWidth > math.clientWidth + 1;
+      if (scrolls && !math.hasAttribute("tabindex")) {
+        math.setAttribute("tabindex", "0");
+        math.dataset.lossfnsScroll = "math";
+      } else if (!scrolls && math.dataset.lossfnsScroll === "math") {
+        math.removeAttribute("tabindex");
+        delete math.dataset.lossfnsScroll;
+      }
+    });
   }
   window.addEventListener("load", function () {
     var mj = window.MathJax;
@@ -107,8 +120,34 @@
   var resizeTimer = null;
   window.addEventListener("resize", function () {
     window.clearTimeout(resizeTimer);
-    resizeTimer = window.setTimeout(markWideMath, 200);
+    resizeTimer = window.setTimeout(function () {
+      markWideMath();
+      markScrollingFigures();
+    }, 200);
   });
+
+  // A figure wider than the screen scrolls inside its output box (custom.css): keyboard users
+  // reach that box with Tab and scroll it with the arrow keys.
+  function markScrollingFigures() {
+    var outputs = document.querySelectorAll("main div.cell_output");
+    Array.prototype.forEach.call(outputs, function (box) {
+      var img = box.querySelector("img");
+      if (!img) return;
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "group");
+        box.setAttribute("aria-label", "Figure, scrolls sideways");
+        box.dataset.lossfnsScroll = "figure";
+      } else if (!scrolls && box.dataset.lossfnsScroll === "figure") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        delete box.dataset.lossfnsScroll;
+      }
+    });
+  }
+  window.addEventListener("load", markScrollingFigures);
 
   var reopen = [];
   function openAllDetails() {

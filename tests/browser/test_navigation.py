@@ -102,6 +102,19 @@ def test_menu_toggle_collapses_sidebar_on_desktop(page_at):
 
 
 @pytest.mark.parametrize("width", [390, 820, 1366])
+def test_header_buttons_are_on_screen(page_at, width):
+    """Every button of the article header (☰, search, outline, …) lies inside the window."""
+    page, _ = page_at(START, width)
+    boxes = page.locator(".bd-header-article button:visible, .bd-header-article a:visible")
+    off = []
+    for k in range(boxes.count()):
+        box = boxes.nth(k).bounding_box()
+        if box and (box["x"] < 0 or box["x"] + box["width"] > width + 0.5):
+            off.append(f"{boxes.nth(k).get_attribute('class')} at x={box['x']:.0f}..{box['x'] + box['width']:.0f}")
+    assert not off, f"off screen at {width} px: {off}"
+
+
+@pytest.mark.parametrize("width", [390, 820, 1366])
 def test_no_empty_header_strip(page_at, width):
     """The theme's top navbar (a duplicate search field in this layout) takes no room, and a
     way to search stays on screen: the sidebar's search field on desktop, a button below."""
