@@ -170,7 +170,7 @@ def check_class_indices(y, n_classes: int, name: str = "y_true") -> np.ndarray:
         value, pos = _first_bad(arr, bad)
         value = int(value) if float(value).is_integer() and abs(value) < 2**63 else value
         raise ValueError(f"{name} must hold class indices in [0, {n_classes}); got {value}{pos}")
-    return arr.astype(np.int64)
+    return arr.astype(np.int64, copy=False)
 
 
 def check_number(value, name: str) -> float:
@@ -608,10 +608,11 @@ def _reduce_grad(grad, out: KernelOut, reduction: str, inputs):
 
 
 def _scaled(g, factor, inputs):
-    """g * factor, in place when g is a fresh array of the kernel's own (saves allocating an
-    array as large as the input); never in place on anything the caller passed in."""
-    if (isinstance(g, np.ndarray) and g.dtype == np.float64 and g.flags.owndata
-            and g.flags.writeable and np.broadcast_shapes(np.shape(factor), g.shape) == g.shape
+    """g * factor, in place when g is an array of the kernel's own (or a view of one): a fresh
+    array as large as the input costs more than the multiplication. Never in place on anything
+    the caller passed in, nor on memory another gradient of the tuple shares."""
+    if (isinstance(g, np.ndarray) and g.dtype == np.float64 and g.flags.writeable
+            and np.broadcast_shapes(np.shape(factor), g.shape) == g.shape
             and not any(isinstance(a, np.ndarray) and np.may_share_memory(g, a)
                         for a in inputs)):
         g *= factor

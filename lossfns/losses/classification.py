@@ -330,8 +330,8 @@ def nll_loss(y_true, log_probs, *, weight=None):
     n, c = rows.shape
     w = _class_weight(weight, c)
     idx, _ = _targets(y_true, log_probs, item_shape, "log_probs", allow_probs=False)
-    w_y = w[idx]
-    value = -w_y * _at_class(rows, idx)
+    w_y = 1.0 if weight is None else w[idx]
+    value = -w_y * _at_class(rows, idx)  # −w_y log p_y
     mean_w = None
     if weight is not None:
         if w_y.sum() <= 0:

@@ -66,11 +66,12 @@ def huber(y_true, y_pred, *, delta=1.0):
     References: Huber (1964), Robust Estimation of a Location Parameter.
     """
     check_same_shape(y_true, y_pred, "y_true", "y_pred")
-    r = y_pred - y_true
-    a = np.abs(r)
-    m = np.minimum(a, delta)  # m = min(|r|, δ)
-    value = m * (a - 0.5 * m)  # ½r² where |r| ≤ δ, δ(|r| − δ/2) beyond
-    return value, lambda: np.clip(r, -delta, delta)
+    r = np.asarray(y_pred - y_true)  # an array even for scalar input: clipped in place below
+    value = np.abs(r)
+    m = np.minimum(value, delta)  # m = min(|r|, δ)
+    value -= 0.5 * m
+    value *= m  # m·(|r| − m/2), built in place of |r|: ½r² inside [−δ, δ], δ(|r| − δ/2) beyond
+    return value, lambda: np.clip(r, -delta, delta, out=r)
 
 
 @loss(task="regression", formula=r"\log\cosh(\hat{y} - y)", domain=_PAIR)
