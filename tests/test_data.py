@@ -2,8 +2,14 @@
 import numpy as np
 import pytest
 
-from lossfns.course.data import (DATASETS, Split, blobs, imbalanced_binary, linear_with_outliers,
-                          load_split)
+from lossfns.course.data import (
+    DATASETS,
+    Split,
+    blobs,
+    imbalanced_binary,
+    linear_with_outliers,
+    load_split,
+)
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from lossfns.course.exercises import ch06, check
-from lossfns.optim import Adam, SGD
+from lossfns.optim import SGD, Adam
 
 from conftest import numeric_grad, torch
 

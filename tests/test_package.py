@@ -36,8 +36,8 @@ def test_old_module_paths_are_the_moved_modules():
         assert importlib.import_module(f"lossfns.{old}") is importlib.import_module(f"lossfns.{new}")
         assert getattr(lossfns, old) is importlib.import_module(f"lossfns.{new}")
         assert importlib.import_module(f"lossfns.{old}").__spec__.name == f"lossfns.{new}"
-    from lossfns.plot import use_style
     from lossfns.course.plot import use_style as new_style
+    from lossfns.plot import use_style
     assert use_style is new_style
 
 

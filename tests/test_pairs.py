@@ -5,8 +5,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lossfns import margin_ranking_loss
-from lossfns.course.pairs import (Pairs, RankingData, Triplets, knn_accuracy, pairwise_accuracy,
-                           ranking_data, ranking_pairs, sample_pairs, sample_triplets)
+from lossfns.course.pairs import (
+    Pairs,
+    RankingData,
+    Triplets,
+    knn_accuracy,
+    pairwise_accuracy,
+    ranking_data,
+    ranking_pairs,
+    sample_pairs,
+    sample_triplets,
+)
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -14,8 +14,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from lossfns.course import plot  # noqa: E402
-from lossfns.optim import GD, minimize  # noqa: E402
 from lossfns.course.shapes import shapes_dataset  # noqa: E402
+from lossfns.optim import GD, minimize  # noqa: E402
 from lossfns.torch.train import History  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("error")

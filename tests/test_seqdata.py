@@ -3,8 +3,14 @@ import numpy as np
 import pytest
 
 from lossfns import ctc_greedy_decode, ctc_loss
-from lossfns.course.seqdata import (SILENCE, TEXT_ALPHABET, CTCData, ctc_sequences, encode_text,
-                             text_corpus)
+from lossfns.course.seqdata import (
+    SILENCE,
+    TEXT_ALPHABET,
+    CTCData,
+    ctc_sequences,
+    encode_text,
+    text_corpus,
+)
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -23,7 +23,6 @@ DOC is a document name as in ``_toc.yml`` (``chapters/02_regression_losses``, ``
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
 import re
@@ -590,9 +589,9 @@ def catalog_dict(edition: str, doc: str) -> dict:
 
 
 def _md_parser():
+    from markdown_it.renderer import RendererHTML
     from myst_parser.config.main import MdParserConfig
     from myst_parser.parsers.mdit import create_md_parser
-    from markdown_it.renderer import RendererHTML
     cfg = MdParserConfig(enable_extensions={"amsmath", "colon_fence", "dollarmath", "deflist",
                                             "substitution"})
     return create_md_parser(cfg, RendererHTML)

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import as_float_array
 from ..activations import softplus
+from ..core import as_float_array
 
 __all__ = ["zero_one", "logistic", "exponential"]
 

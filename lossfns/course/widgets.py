@@ -188,8 +188,8 @@ def live_available() -> bool:
     if in_book_build() or not os.environ.get("JPY_SESSION_NAME"):
         return False
     try:
-        from IPython import get_ipython
         import ipywidgets  # noqa: F401
+        from IPython import get_ipython
     except ImportError:
         return False
     shell = get_ipython()

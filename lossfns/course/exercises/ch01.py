@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Case, exercise
 from ...losses.regression import mse
+from . import Case, exercise
 
 CHAPTER = "01_what_is_a_loss"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Case, exercise
 from ...losses.regression import huber, quantile
+from . import Case, exercise
 
 CHAPTER = "02_regression_losses"
 

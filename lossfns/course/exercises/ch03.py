@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Case, exercise
 from ...losses.classification import binary_cross_entropy_with_logits
+from . import Case, exercise
 
 CHAPTER = "03_binary_classification"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Case, exercise
 from ...losses.classification import cross_entropy, multiclass_hinge
+from . import Case, exercise
 
 CHAPTER = "04_multiclass_and_margins"
 

@@ -5,9 +5,9 @@ import math
 
 import numpy as np
 
-from . import Case, exercise
 from ...losses.likelihood import poisson_nll_loss
 from ...losses.regression import mae
+from . import Case, exercise
 
 CHAPTER = "05_maximum_likelihood"
 

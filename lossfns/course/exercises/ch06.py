@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Case, exercise
 from ...gradcheck import numeric_grad
 from ...losses.regression import mse
+from . import Case, exercise
 
 CHAPTER = "06_gradient_descent"
 

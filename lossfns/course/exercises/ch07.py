@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Case, exercise
 from ...losses.classification import cross_entropy
+from . import Case, exercise
 
 CHAPTER = "07_training_loop"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Case, exercise
 from ...activations import log_softmax
+from . import Case, exercise
 
 CHAPTER = "08_distributions_and_imbalance"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Case, exercise
 from ...losses.segmentation import dice_loss
+from . import Case, exercise
 
 CHAPTER = "09_segmentation"
 

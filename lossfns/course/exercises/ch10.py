@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Case, exercise
 from ...losses.metric import contrastive_loss, triplet_loss
+from . import Case, exercise
 
 CHAPTER = "10_metric_learning_and_ranking"
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Case, exercise
 from ...losses.classification import nll_loss
 from ...losses.sequence import ctc_loss
+from . import Case, exercise
 
 CHAPTER = "11_sequences"
 

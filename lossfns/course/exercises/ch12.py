@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Case, exercise
 from ...losses.regression import huber
+from . import Case, exercise
 
 CHAPTER = "12_choosing_a_loss"
 
