@@ -5,6 +5,7 @@
   ``min-width`` such that this text is never drawn below ``MIN_TEXT_PX`` CSS pixels. On a
   narrower screen the figure scrolls sideways inside its output box (custom.css) instead of
   shrinking into illegibility.
+* Figures are lighter: path coordinates to 1/100 pt, no indentation (12 % of their bytes).
 * No source maps in the site: ``*.map`` files are deleted and the ``sourceMappingURL`` comments
   that point at them are removed (3.3 MB the reader never uses).
 * Icons are shipped once: the theme's CSS already draws the Font Awesome icons with its web
@@ -51,6 +52,9 @@ _NO_SEARCH_AS_YOU_TYPE = "DOCUMENTATION_OPTIONS.search_as_you_type = false;"
 _SPHINX_DESIGN = re.compile(r'\s*<link rel="stylesheet" type="text/css" href="[^"]*_static/'
                             r'sphinx-design\.min\.css[^"]*" />'
                             r'|\s*<script [^>]*src="[^"]*_static/design-tabs\.js[^"]*"></script>')
+_PATH_DATA = re.compile(r'(\sd=")([^"]*)(")')
+_DECIMALS = re.compile(r"(\d\.\d\d)\d+")
+_INDENT = re.compile(r"\n[ \t]+")
 _SOURCE_MAP = re.compile(rb"\n?(?://# sourceMappingURL=[^\n]*|/\*# sourceMappingURL=[^*]*\*/)\s*$")
 
 
@@ -119,6 +123,24 @@ def _process_pages(outdir: Path) -> None:
             page.write_text(new, encoding="utf-8")
 
 
+def compact_svg(svg: str) -> str:
+    """A matplotlib SVG, lighter and drawn the same: path coordinates to 1/100 pt (matplotlib
+    writes 1/1,000,000; 0.01 pt is 1/40 of a pixel on a 2x screen) and no indentation. Returns
+    other SVGs unchanged; idempotent."""
+    if "Matplotlib" not in svg[:2000]:
+        return svg
+    svg = _PATH_DATA.sub(lambda m: m.group(1) + _DECIMALS.sub(r"\1", m.group(2)) + m.group(3), svg)
+    return _INDENT.sub("\n", svg)
+
+
+def _compact_figures(outdir: Path) -> None:
+    for path in (outdir / "_images").glob("*.svg"):
+        svg = path.read_text(encoding="utf-8")
+        new = compact_svg(svg)
+        if new != svg:
+            path.write_text(new, encoding="utf-8")
+
+
 def _drop_source_maps_and_icon_script(outdir: Path) -> None:
     static = outdir / "_static"
     for path in static.rglob("*.map"):
@@ -136,6 +158,7 @@ def _finish(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
+    _compact_figures(outdir)
     _process_pages(outdir)
     _drop_source_maps_and_icon_script(outdir)
 
