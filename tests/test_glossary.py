@@ -1,4 +1,5 @@
-"""The glossary: generated from the catalog and glossary.yml, complete, bilingual, in both scripts."""
+"""The glossary: generated from the catalog and glossary.yml, complete, bilingual,
+in both scripts."""
 import pytest
 
 import lossfns

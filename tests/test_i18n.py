@@ -178,8 +178,8 @@ def test_neutral_messages(msgid, expected):
     ("**粗体 。", "unbalanced"),
 ])
 def test_markup_check_catches_changes(msgstr, what):
-    msgid = ("Call `lossfns.mse(y)`; see {doc}`Chapter 2 <02_regression_losses>`, $r = \\hat y - y$, "
-             "[docs](https://example.org/a) and **bold**.")
+    msgid = ("Call `lossfns.mse(y)`; see {doc}`Chapter 2 <02_regression_losses>`, "
+             "$r = \\hat y - y$, [docs](https://example.org/a) and **bold**.")
     good = ("调用 `lossfns.mse(y)`；见 {doc}`第 2 章 <02_regression_losses>`、$r = \\hat y - y$、"
             "[文档](https://example.org/a) 和 **粗体**。")
     assert i18n.check_markup(msgid, good) == []
@@ -435,7 +435,8 @@ def test_built_chinese_edition_serves_chinese_notebooks_and_ui(folder):
     assert sources
     for nb in sources:
         meta = json.loads(nb.read_text(encoding="utf-8"))["metadata"]
-        assert meta.get("lossfns_lang") == folder, f"{nb}: the English notebook, not the {folder} one"
+        assert meta.get("lossfns_lang") == folder, \
+            f"{nb}: the English notebook, not the {folder} one"
     page = (SITE / folder / "chapters" / "02_regression_losses.html").read_text(encoding="utf-8")
     for english in ('title="Print to PDF"', 'title="Toggle primary sidebar"', ">Contents<",
                     'placeholder="Search this book..."', 'aria-label="Main"',

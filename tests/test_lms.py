@@ -27,8 +27,8 @@ def exported(tmp_path_factory):
 
 def test_one_quiz_per_chapter_and_language(exported):
     out, files = exported
-    want = {out / "moodle" / l / f"{ch}.xml" for l in lms.LANGS for ch in ALL}
-    want |= {out / "canvas" / l / f"{ch}.zip" for l in lms.LANGS for ch in ALL}
+    want = {out / "moodle" / lang / f"{ch}.xml" for lang in lms.LANGS for ch in ALL}
+    want |= {out / "canvas" / lang / f"{ch}.zip" for lang in lms.LANGS for ch in ALL}
     assert set(files) == want and all(f.is_file() for f in want)
 
 
@@ -54,12 +54,14 @@ def test_moodle_items_answers_and_tolerances(exported, chapter, lang):
     for it, q in zip(items, questions):
         assert q.findtext("questiontext/text") == \
             f"<p>{quiz.markdown_html(quiz.prompt(it, lang), inline=True)}</p>"
-        assert q.findtext("generalfeedback/text") == quiz.markdown_html(quiz.text(it["explanation"], lang))
+        assert q.findtext("generalfeedback/text") == \
+            quiz.markdown_html(quiz.text(it["explanation"], lang))
         answers = q.findall("answer")
         if it["type"] == "numeric":
             assert q.get("type") == "numerical" and len(answers) == 1
             assert answers[0].get("fraction") == "100"
-            assert float(answers[0].findtext("text")) == pytest.approx(quiz.answer_value(it), rel=1e-9)
+            assert float(answers[0].findtext("text")) == \
+                pytest.approx(quiz.answer_value(it), rel=1e-9)
             tol = float(answers[0].findtext("tolerance"))
             assert tol == it["tolerance"] and tol > 0
             continue
@@ -203,7 +205,8 @@ def test_bad_language_is_refused(tmp_path):
 
 
 def test_command_line_and_make_target(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "lossfns.course.lms", str(tmp_path), "--lang", "en"],
+    run = subprocess.run([sys.executable, "-m", "lossfns.course.lms", str(tmp_path),
+                          "--lang", "en"],
                          capture_output=True, text=True, check=True)
     assert f"{len(ALL)} chapters" in run.stdout
     assert len(list((tmp_path / "moodle" / "en").glob("*.xml"))) == len(ALL)

@@ -72,7 +72,8 @@ def test_code_is_short_and_checked(path):
     code = [c for c in cells if c["cell_type"] == "code"]
     hidden_asserts = [c for c in code if "remove-cell" in c.get("metadata", {}).get("tags", [])
                       and "assert" in "".join(c["source"])]
-    assert hidden_asserts, f"{path.name}: no hidden (remove-cell) assert cell checks the text's claims"
+    assert hidden_asserts, \
+        f"{path.name}: no hidden (remove-cell) assert cell checks the text's claims"
     for k, c in enumerate(code):
         tags = c.get("metadata", {}).get("tags", [])
         src = "".join(c["source"])

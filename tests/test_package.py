@@ -26,14 +26,16 @@ def test_layout_separates_library_and_course():
                  "gradcheck", "seeding"):
         importlib.import_module(f"lossfns.{name}")
     for name in ("quiz", "exercises", "instructor", "glossary", "plot", "data", "lang"):
-        assert importlib.import_module(f"lossfns.course.{name}").__name__ == f"lossfns.course.{name}"
+        module = importlib.import_module(f"lossfns.course.{name}")
+        assert module.__name__ == f"lossfns.course.{name}"
 
 
 def test_old_module_paths_are_the_moved_modules():
     """Notebooks saved against the flat layout (`import lossfns.plot`) keep running."""
     import importlib
     for old, new in lossfns.MOVED.items():
-        assert importlib.import_module(f"lossfns.{old}") is importlib.import_module(f"lossfns.{new}")
+        assert importlib.import_module(f"lossfns.{old}") is \
+            importlib.import_module(f"lossfns.{new}")
         assert getattr(lossfns, old) is importlib.import_module(f"lossfns.{new}")
         assert importlib.import_module(f"lossfns.{old}").__spec__.name == f"lossfns.{new}"
     from lossfns.course.plot import use_style as new_style

@@ -75,7 +75,8 @@ def _good():
     (lambda it: it.update(type="multi", answer=[0],
                           question={"en": "Which? (choose all that apply)", "zh": "哪些？"}),
      "must not say '\\(choose all that apply\\)'"),
-    (lambda it: it.update(type="multi", answer=[0], question={"en": "Which?", "zh": "哪些？（多选）"}),
+    (lambda it: it.update(type="multi", answer=[0],
+                          question={"en": "Which?", "zh": "哪些？（多选）"}),
      "zh question must not say"),
 ])
 def test_schema_errors_are_specific(mutate, match):
@@ -408,7 +409,7 @@ def test_bad_language_is_refused(monkeypatch):
 
 
 def test_widget_words_in_three_languages():
-    en, cn, tw = (quiz.ui(l) for l in ("en", "zh-cn", "zh-tw"))
+    en, cn, tw = (quiz.ui(lang) for lang in ("en", "zh-cn", "zh-tw"))
     assert en.keys() == cn.keys() == tw.keys()
     for key in en:
         assert en[key] and cn[key] and tw[key]
@@ -444,7 +445,8 @@ def test_the_script_checks_can_fail():
 def test_our_bank_is_written_in_simplified_script(chapter):
     """The bank's zh texts are Simplified (a seed's Traditional wording lives in source_text)."""
     for it in quiz._load_raw(chapter):
-        texts = [it["question"]["zh"], it["explanation"]["zh"]] + [c["zh"] for c in it.get("choices", [])]
+        texts = [it["question"]["zh"], it["explanation"]["zh"]] + \
+            [c["zh"] for c in it.get("choices", [])]
         for t in texts:
             assert quiz.to_simplified(t) == t, f"{it['id']}: {t}"
 

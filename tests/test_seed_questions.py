@@ -22,7 +22,8 @@ SEED_QUESTIONS = [
     (S000, "quiz", "Cross Entropy Loss Function與什麼有關聯？該如何使用它來計算分類模型的損失？"),
     (S000, "quiz", "Huber Loss Function是什麼？它的優點是什麼？"),
     (S000, "quiz", "Hinge Loss Function在什麼情況下會被使用？它的具體公式是什麼？"),
-    (S000, "quiz", "請列出幾種可用於生成對抗網絡（GAN）的常用的Loss Function，並簡要說明它們之間的區別。"),
+    (S000, "quiz", "請列出幾種可用於生成對抗網絡（GAN）的常用的Loss Function，"
+                   "並簡要說明它們之間的區別。"),
     (S001, "prestudy", "Loss Function是什麼意思？"),
     (S001, "prestudy", "為什麼在機器學習中需要使用Loss Function？"),
     (S001, "prestudy", "Loss Function的作用是什麼？"),
@@ -40,7 +41,8 @@ def _bank():
     return [(ch, it) for ch in quiz.chapters() for it in quiz.load(ch)]
 
 
-@pytest.mark.parametrize("seed, kind, question", SEED_QUESTIONS, ids=[q[2][:16] for q in SEED_QUESTIONS])
+@pytest.mark.parametrize("seed, kind, question", SEED_QUESTIONS,
+                         ids=[q[2][:16] for q in SEED_QUESTIONS])
 def test_seed_question_is_in_the_bank_verbatim(seed, kind, question):
     matches = [(ch, it) for ch, it in _bank()
                if it.get("source_text", it["question"]["zh"]).strip() == question]

@@ -166,7 +166,8 @@ def test_text_is_escaped():
     s = slider_figure(draw_line, "delta", [1, 2], label='a <b> & "c"', symbol="δ",
                       alt='x < y & "z"', figsize=FIGSIZE, live=False)
     html = s.to_html()
-    assert 'a &lt;b&gt; &amp; &quot;c&quot;' in html and 'alt="x &lt; y &amp; &quot;z&quot;"' in html
+    assert 'a &lt;b&gt; &amp; &quot;c&quot;' in html
+    assert 'alt="x &lt; y &amp; &quot;z&quot;"' in html
     assert _parse(html).text["label"] == 'a <b> & "c"'
 
 

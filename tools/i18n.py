@@ -233,7 +233,8 @@ def update_po(pot: Path, po: Path, memory: dict) -> tuple[str, int, int]:
         catalog, before, status = template, {}, "created"
         catalog.locale = "zh_CN"
         catalog.header_comment = (
-            f"# Simplified Chinese translation of {po.stem} (Loss Functions: an executable course).\n"
+            f"# Simplified Chinese translation of {po.stem} "
+            "(Loss Functions: an executable course).\n"
             "# Edit msgstr only; regenerate with `make po DOC=...`; see locales/README.md.")
     catalog.project = "Loss Functions: an executable course"
     catalog.language_team = "zh_CN (locales/README.md)"

@@ -20,7 +20,8 @@ def lesson_summaries(chapters_dir: str = "chapters") -> list[dict]:
     for path in sorted(Path(chapters_dir).glob("[0-9][0-9]_*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-        title = next((l[2:].strip() for l in text.splitlines() if l.startswith("# ")), path.stem)
+        title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")),
+                     path.stem)
         out.append({"stem": path.stem, "title": title,
                     "objectives": _bullets_after(text, "Learning objectives"),
                     "time_to_learn": _paragraph_after(text, "Time to learn")})

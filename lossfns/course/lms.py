@@ -76,7 +76,8 @@ def _translated(chapter: str, msgid: str) -> str | None:
     if not po.is_file():
         return None
     text = po.read_text(encoding="utf-8")
-    m = re.search(r'msgid "' + re.escape(msgid.replace('"', '\\"')) + r'"\nmsgstr "((?:[^"\\]|\\.)+)"', text)
+    m = re.search(r'msgid "' + re.escape(msgid.replace('"', '\\"'))
+                  + r'"\nmsgstr "((?:[^"\\]|\\.)+)"', text)
     return m.group(1).replace('\\"', '"') if m else None
 
 
@@ -170,7 +171,8 @@ def _meta(parent, fields: dict):
 
 
 def _mattext(parent, html_text: str):
-    ET.SubElement(ET.SubElement(parent, "material"), "mattext", texttype="text/html").text = html_text
+    material = ET.SubElement(parent, "material")
+    ET.SubElement(material, "mattext", texttype="text/html").text = html_text
 
 
 def qti_assessment(chapter: str, lang: str = "en") -> str:
@@ -297,9 +299,11 @@ def export(out_dir, chapters=None, langs=LANGS) -> list[Path]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lossfns.course.lms", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m lossfns.course.lms",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("out", nargs="?", default="_build/lms", help="output folder (_build/lms)")
-    parser.add_argument("--lang", action="append", choices=LANGS, help="only this language (repeatable)")
+    parser.add_argument("--lang", action="append", choices=LANGS,
+                        help="only this language (repeatable)")
     args = parser.parse_args(argv)
     files = export(args.out, langs=tuple(args.lang or LANGS))
     n = len(quiz.chapters())

@@ -201,7 +201,8 @@ def ranking_pairs(relevance, n_pairs: int, *, seed: int = 0) -> Pairs:
     """
     rel = as_float_array(relevance, "relevance")
     if rel.ndim != 1 or rel.size < 2:
-        raise ValueError(f"relevance must be a 1-D array of at least 2 items; got shape {rel.shape}")
+        raise ValueError(f"relevance must be a 1-D array of at least 2 items; "
+                         f"got shape {rel.shape}")
     if np.unique(rel).size < 2:
         raise ValueError("relevance must hold at least two different values to order a pair")
     n_pairs = _check_count(n_pairs, "n_pairs")

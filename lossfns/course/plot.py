@@ -84,7 +84,8 @@ def loss_curves(losses, r=None, *, derivative=False, ax=None, hyper=None,
         ax.plot(r, y, color=color(L.name, i), label=label)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("dL/dŷ (per unit of y)" if derivative else "loss L (units of y²)")
-    ax.set_title(title or ("Derivative of each loss" if derivative else "Loss against the residual"))
+    ax.set_title(title or ("Derivative of each loss" if derivative
+                           else "Loss against the residual"))
     ax.legend()
     return ax
 

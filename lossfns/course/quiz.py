@@ -10,8 +10,10 @@ Each item::
       choices:                        # choice/multi only, in any order: they are shuffled
         - {en: "...", zh: "..."}
       answer: 1                       # choice: index; multi: list of indices; numeric: a number …
-      compute:                        # … or, for numeric items, a lossfns call whose result IS the answer
-        call: mse                     #   a registered loss (``.grad`` allowed), activation or metric
+      compute:                        # … or, for numeric items, \
+a lossfns call whose result IS the answer
+        call: mse                     #   a registered loss (``.grad`` allowed), \
+activation or metric
         args: [[1, 2, 3], [1, 2, 5]]
         kwargs: {}
       tolerance: 0.001                # numeric only (absolute)
@@ -59,7 +61,8 @@ BOOK_ENV = "LOSSFNS_BOOK_BUILD"
 UI = {
     "en": {
         "check": "Check", "show": "Show answer", "correct": "Correct!",
-        "wrong": "Not quite: try again.", "wrong_multi": "Not quite: some choices are missing or wrong.",
+        "wrong": "Not quite: try again.",
+        "wrong_multi": "Not quite: some choices are missing or wrong.",
         "empty": "Choose an answer first.", "empty_multi": "Choose at least one answer first.",
         "not_number": "Type a number, for example 0.25 or -1.5e-3.",
         "your_answer": "Your answer (a number)",
@@ -134,8 +137,8 @@ def load(chapter: str, kind: str | None = None) -> list[dict]:
 
 def _bilingual(item, key, where):
     value = item.get(key)
-    if not (isinstance(value, dict) and all(isinstance(value.get(l), str) and value[l].strip()
-                                            for l in LANGS)):
+    if not (isinstance(value, dict) and all(isinstance(value.get(lang), str) and value[lang].strip()
+                                            for lang in LANGS)):
         raise ValueError(f"{where}: {key} must have non-empty 'en' and 'zh' texts; got {value!r}")
 
 
@@ -145,7 +148,8 @@ def validate(items, chapter: str = "?") -> None:
         raise ValueError(f"quiz {chapter}: the file must hold a non-empty list of items")
     seen = set()
     for k, it in enumerate(items):
-        where = f"quiz {chapter}, item {k} ({it.get('id', 'no id') if isinstance(it, dict) else it!r})"
+        where = (f"quiz {chapter}, item {k} "
+                 f"({it.get('id', 'no id') if isinstance(it, dict) else it!r})")
         if not isinstance(it, dict):
             raise ValueError(f"{where}: must be a mapping")
         if not isinstance(it.get("id"), str) or it["id"] in seen:
@@ -162,9 +166,10 @@ def validate(items, chapter: str = "?") -> None:
         if "source_text" in it and not (isinstance(it["source_text"], str) and it["source_text"]):
             raise ValueError(f"{where}: source_text must be a non-empty string; got "
                              f"{it['source_text']!r}")
-        for l in LANGS:
-            if _CHOOSE_ALL[l].search(it["question"][l]):
-                raise ValueError(f"{where}: the {l} question must not say {UI[l]['multi']!r}: "
+        for lang in LANGS:
+            if _CHOOSE_ALL[lang].search(it["question"][lang]):
+                raise ValueError(f"{where}: the {lang} question must not say "
+                                 f"{UI[lang]['multi']!r}: "
                                  f"the widget adds it to every multi item")
         if it["type"] == "numeric":
             if ("answer" in it) == ("compute" in it):
@@ -225,7 +230,8 @@ def _compute_target(spec, where: str = "compute"):
     from lossfns import activations
 
     if not isinstance(spec, dict):
-        raise ValueError(f"{where}: compute must be a mapping with call, args, kwargs; got {spec!r}")
+        raise ValueError(f"{where}: compute must be a mapping with call, args, kwargs; "
+                         f"got {spec!r}")
     call = spec.get("call")
     allowed = allowed_calls()
     if not isinstance(call, str) or call not in allowed:
@@ -448,7 +454,8 @@ def _item_html(it: dict, n: int, group: str, lang: str, words: dict) -> str:
             f'{esc(words["show"])}</button></div>'
             f'<div class="lfq-feedback" role="status" aria-live="polite">'
             f'<p class="lfq-verdict"></p><p class="lfq-answer" hidden><strong>'
-            f'{esc(words["answer"])}:</strong> {markdown_html(answer_text(it, lang), inline=True)}</p>'
+            f'{esc(words["answer"])}:</strong> '
+            f'{markdown_html(answer_text(it, lang), inline=True)}</p>'
             f'<div class="lfq-explanation" hidden>{expl}</div></div></div>')
 
 
@@ -461,7 +468,8 @@ def fallback_html(items: list[dict], lang: str = "en") -> str:
         choices = ""
         if it["type"] != "numeric":
             choices = "<ol class=\"lfq-choices\" type=\"a\">" + "".join(
-                f"<li>{markdown_html(text(c, lang), inline=True)}</li>" for c in it["choices"]) + "</ol>"
+                f"<li>{markdown_html(text(c, lang), inline=True)}</li>" for c in it["choices"]
+            ) + "</ol>"
         rows.append(f'<li><p>{markdown_html(prompt(it, lang), inline=True)}</p>{choices}'
                     f'<p><strong>{html.escape(words["answer"])}:</strong> '
                     f'{markdown_html(answer_text(it, lang), inline=True)}</p>'
@@ -484,7 +492,8 @@ def quiz_html(items: list[dict], lang: str | None = None, assets: str | None = N
     uid = f"lfq{next(_counter)}"
     js_words = {k: words[k] for k in ("correct", "wrong", "wrong_multi", "empty", "empty_multi",
                                       "not_number")}
-    parts = [f'<div class="lfq" lang="{html_lang}" data-ui="{html.escape(json.dumps(js_words, ensure_ascii=False))}">',
+    ui_json = html.escape(json.dumps(js_words, ensure_ascii=False))
+    parts = [f'<div class="lfq" lang="{html_lang}" data-ui="{ui_json}">',
              '<div class="lfq-items" hidden>']
     parts += [_item_html(it, n, f"{uid}-{n}", edition, words) for n, it in enumerate(items, 1)]
     parts.append("</div>")

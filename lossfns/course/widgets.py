@@ -210,7 +210,8 @@ def _check_values(values) -> tuple[float, ...]:
     if bad:
         raise ValueError(f"values must be finite numbers; got {bad[0]!r} in {list(out)}")
     if any(b <= a for a, b in zip(out, out[1:])):
-        raise ValueError(f"values must be strictly increasing (the slider's order); got {list(out)}")
+        raise ValueError(f"values must be strictly increasing (the slider's order); "
+                         f"got {list(out)}")
     return out
 
 

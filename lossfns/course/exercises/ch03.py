@@ -32,10 +32,12 @@ def _binary_cases():
           cases=_binary_cases,
           hint="Never form p = σ(z). Use −log σ(z) = softplus(−z) and −log(1 − σ(z)) = "
                "softplus(z), with softplus(u) = max(u, 0) + log1p(exp(−|u|)) (or "
-               "lossfns.softplus): the loss of each sample is y·softplus(−z) + (1 − y)·softplus(z).",
+               "lossfns.softplus): the loss of each sample is "
+               "y·softplus(−z) + (1 − y)·softplus(z).",
           forbidden=("binary_cross_entropy_with_logits", "binary_cross_entropy"))
 def bce_with_logits(y_true, logits):
-    """Binary cross-entropy of each sample from its logit z: y·softplus(−z) + (1 − y)·softplus(z)."""
+    ("Binary cross-entropy of each sample from its logit z: "
+     "y·softplus(−z) + (1 − y)·softplus(z).")
     return binary_cross_entropy_with_logits(y_true, logits, reduction="none")
 
 

@@ -69,7 +69,8 @@ def _momentum_cases():
              label="zero gradient: the buffer still moves θ (it coasts)"),
         Case((np.array([4.0]), np.array([-2.0]), np.array([3.0]), 0.25, 0.0),
              label="momentum 0: plain gradient descent"),
-        Case((rng.normal(size=(3, 2)), rng.normal(size=(3, 2)), rng.normal(size=(3, 2)), 0.01, 0.99),
+        Case((rng.normal(size=(3, 2)), rng.normal(size=(3, 2)), rng.normal(size=(3, 2)),
+              0.01, 0.99),
              label="a 3×2 weight matrix, momentum 0.99"),
     ]
 
@@ -77,8 +78,10 @@ def _momentum_cases():
 @exercise(name="momentum_step", chapter=CHAPTER, title="One step of gradient descent with momentum",
           cases=_momentum_cases,
           hint="On the first step (buf is None) the buffer starts at the gradient: buf = g. "
-               "Afterwards buf = momentum · buf + g. Then θ − lr · buf. Return (new θ, new buf) "
-               "and do not change the inputs (buf * momentum makes a new array; buf *= … would not).",
+               "Afterwards buf = momentum · buf + g. Then θ − lr · buf. "
+               "Return (new θ, new buf) "
+               "and do not change the inputs "
+               "(buf * momentum makes a new array; buf *= … would not).",
           forbidden=("optim.Momentum", "optim.SGD"))
 def momentum_step(theta, g, buf, lr, momentum):
     """θ and the momentum buffer after one heavy-ball step, as torch.optim.SGD(momentum=μ) does."""

@@ -34,7 +34,8 @@ def _kl_cases():
                "0·log 0 = nan appears); where q = 0 < p the term is +inf.",
           forbidden=("kl_divergence",))
 def kl_discrete(p, q):
-    """KL(p ‖ q) = Σ_c p_c log(p_c / q_c) along the last axis; 0·log 0 = 0, +inf if q_c = 0 < p_c."""
+    ("KL(p ‖ q) = Σ_c p_c log(p_c / q_c) along the last axis; "
+     "0·log 0 = 0, +inf if q_c = 0 < p_c.")
     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
     support = p > 0
     with np.errstate(divide="ignore"):        # log 0 = −inf where q_c = 0 < p_c: the term is +inf

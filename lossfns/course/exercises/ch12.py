@@ -36,7 +36,8 @@ def _f1_cases():
                "f1_score(..., zero_division=1.0) do). Return a float.",
           forbidden=("dice_coefficient", "dice_loss"))
 def f1_from_labels(y_true, y_pred):
-    """F1 score of class 1 from 0/1 labels: 2·TP / (2·TP + FP + FN); 1.0 if there are no positives."""
+    ("F1 score of class 1 from 0/1 labels: 2·TP / (2·TP + FP + FN); "
+     "1.0 if there are no positives.")
     t = np.asarray(y_true) == 1
     p = np.asarray(y_pred) == 1
     tp, fp, fn = np.sum(t & p), np.sum(~t & p), np.sum(t & ~p)
