@@ -19,12 +19,13 @@ export MPLBACKEND := Agg
 # _static/, so outputs leave them out (elsewhere, e.g. JupyterLab, each output carries its own).
 book book-zh book-zh-cn book-zh-tw pdf: export LOSSFNS_BOOK_BUILD := 1
 
-.PHONY: help install book test unit nbval browser pdf lab serve clean distclean times student bench lms \
+.PHONY: help install book test lint unit nbval browser pdf lab serve clean distclean times student bench lms \
 	nbgrader student-check \
 	book-zh book-zh-cn book-zh-tw preview-zh po po-check notebooks-zh
 
 help:
 	@echo "make book   - set up .venv if needed, run every lesson, build the HTML book"
+	@echo "make lint   - ruff on the package, tests, tools and extensions (part of make test)"
 	@echo "make test   - unit/property tests, every notebook under nbval, strict book build, PDF,"
 	@echo "              then browser tests and a link check of the built book"
 	@echo "make browser - browser tests (headless Chromium: navigation, layout at phone/tablet/"
@@ -69,10 +70,15 @@ book: $(STAMP) _build/.cache-key
 unit: $(STAMP)
 	$(PY) -m pytest -q -n $(JOBS) tests --ignore=tests/browser --ignore=tests/test_links.py
 
+# ruff (pinned in requirements.txt; rules and line length 100 in pyproject.toml)
+lint: $(STAMP)
+	$(BIN)/ruff check lossfns tests benchmarks tools _ext
+
 nbval: $(STAMP)
 	$(PY) -m pytest -q --nbval-lax --nbval-current-env -n $(JOBS) --dist loadfile chapters appendix
 
 test: $(STAMP)
+	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) nbval
 	$(MAKE) book

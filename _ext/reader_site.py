@@ -45,7 +45,8 @@ _FONTAWESOME = re.compile(r'\s*<script\b[^>]*src="[^"]*_static/scripts/fontaweso
                           r'\s*</script>')
 # Sphinx's search scripts, which the theme loads on every page for its search-as-you-type
 # (disabled here: DOCUMENTATION_OPTIONS.search_as_you_type = false); the search page keeps them.
-_SEARCH_SCRIPTS = re.compile(r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js'
+_SEARCH_SCRIPTS = re.compile(r'\s*<script src="[^"]*'
+                             r'(?:_static/searchtools\.js|_static/language_data\.js'
                              r'|searchindex\.js)"></script>')
 _NO_SEARCH_AS_YOU_TYPE = "DOCUMENTATION_OPTIONS.search_as_you_type = false;"
 # sphinx-design (a jupyter-book default) on a page that uses none of its components (sd-*).

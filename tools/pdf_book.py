@@ -80,7 +80,8 @@ PREPARE_JS = r"""() => {
                   + '<h2 class="lossfns-pdf-contents-title">Contents</h2>'
                   + '<ol class="lossfns-pdf-contents"></ol>';
   front.querySelector('.lossfns-pdf-title').textContent = book;
-  front.querySelector('.lossfns-pdf-edition').textContent = 'PDF edition, ' + window.LOSSFNS_PDF_DATE;
+  front.querySelector('.lossfns-pdf-edition').textContent =
+    'PDF edition, ' + window.LOSSFNS_PDF_DATE;
   const list = front.querySelector('ol');
   for (const e of entries) {
     const li = document.createElement('li');
@@ -107,7 +108,8 @@ PREPARE_JS = r"""() => {
                                 text-decoration: none !important; }
       .lossfns-pdf-entry { flex: 0 1 auto; }
       .lossfns-pdf-contents a::after { content: ''; order: 1; flex: 1 1 auto;
-                                       border-bottom: 1px dotted currentColor; margin-bottom: 1.2mm; }
+                                       border-bottom: 1px dotted currentColor;
+                                       margin-bottom: 1.2mm; }
       .lossfns-pdf-page { order: 2; flex: 0 0 auto; min-width: 8mm; text-align: right;
                           font-variant-numeric: tabular-nums; }
       .bd-header-article, .prev-next-area, .bd-footer, .bd-footer-article,

@@ -25,7 +25,8 @@ TIMEOUT_MS = 20_000
 
 
 def chromium_path() -> str | None:
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium"),
+                      shutil.which("chromium-browser")):
         if candidate and os.access(candidate, os.X_OK):
             return candidate
     return None

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
-
 from _site import CHROMIUM_ARGS, HTML, SHOTS, TIMEOUT_MS, VIEWPORT, chromium_path
 
 
@@ -165,7 +164,8 @@ COLLECT_JS = r"""() => {
   const delimiters = [];
   for (const d of ['$$', '\\(', '\\)', '\\[', '\\]']) {
     let i = text.indexOf(d);
-    if (i >= 0) delimiters.push(d + ' in: ' + text.slice(Math.max(0, i - 40), i + 60).replace(/\s+/g, ' '));
+    if (i >= 0) delimiters.push(d + ' in: ' +
+                                text.slice(Math.max(0, i - 40), i + 60).replace(/\s+/g, ' '));
   }
   const images = Array.from(document.querySelectorAll('img')).map(img => ({
     src: img.getAttribute('src') || '', alt: img.getAttribute('alt')}));

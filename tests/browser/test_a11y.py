@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from _site import HTML, REQUIRED, ROOT, require_or_skip, toc_pages
 
 require_or_skip()

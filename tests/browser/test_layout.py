@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from _site import HTML, ROOT, require_or_skip, toc_pages
 
 require_or_skip()
@@ -34,7 +33,8 @@ LAYOUT_JS = r"""() => {
   const main = document.querySelector('main') || document.body;
   const doc = document.documentElement;
   const describe = e => {
-    const cls = (typeof e.className === 'string' && e.className) ? '.' + e.className.trim().split(/\s+/).join('.') : '';
+    const cls = (typeof e.className === 'string' && e.className)
+      ? '.' + e.className.trim().split(/\s+/).join('.') : '';
     const text = (e.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 60);
     return `<${e.tagName.toLowerCase()}${cls}> "${text}"`;
   };
@@ -58,7 +58,8 @@ LAYOUT_JS = r"""() => {
       if (hiddenOnPurpose(c) || !visible(c)) continue;
       const r = c.getBoundingClientRect();
       if (r.width > 0 && (r.right > box.right + 1.5 || r.left < box.left - 1.5)) {
-        clipped.push(describe(e) + ` cuts ${describe(c)} (${Math.round(r.left)}..${Math.round(r.right)}`
+        clipped.push(describe(e) +
+                     ` cuts ${describe(c)} (${Math.round(r.left)}..${Math.round(r.right)}`
                      + ` outside ${Math.round(box.left)}..${Math.round(box.right)})`);
         break;
       }
@@ -68,11 +69,13 @@ LAYOUT_JS = r"""() => {
   const article = main.querySelector('article') || main;
   const right = article.getBoundingClientRect().right + 1;
   const loose = [];
-  for (const e of article.querySelectorAll('p, li, pre, table, img, mjx-container, .math, div.highlight, figure, dl')) {
+  const blocks = 'p, li, pre, table, img, mjx-container, .math, div.highlight, figure, dl';
+  for (const e of article.querySelectorAll(blocks)) {
     if (!visible(e) || e.getBoundingClientRect().right <= right) continue;
     let a = e.parentElement, contained = false;
     while (a && a !== article) { if (scrolls(a)) { contained = true; break; } a = a.parentElement; }
-    if (!contained) loose.push(describe(e) + ` right=${Math.round(e.getBoundingClientRect().right)}>${Math.round(right)}`);
+    if (!contained) loose.push(describe(e) +
+      ` right=${Math.round(e.getBoundingClientRect().right)}>${Math.round(right)}`);
   }
   const tables = Array.from(main.querySelectorAll('table')).filter(visible).map(t => {
     let box = t.parentElement;
@@ -84,10 +87,12 @@ LAYOUT_JS = r"""() => {
       text: (t.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 60),
       width: t.scrollWidth,
       box: box && box !== main ? box.clientWidth : null,
-      wider: box && box !== main ? t.scrollWidth > box.clientWidth + 1 : t.scrollWidth > article.clientWidth + 1,
+      wider: box && box !== main ? t.scrollWidth > box.clientWidth + 1
+                                 : t.scrollWidth > article.clientWidth + 1,
       marked: !!(wrap && wrap.classList.contains('is-scrollable')),
       shadow: wrap ? getComputedStyle(wrap, '::after').opacity : null,
-      hint: !!(hint && hint.classList.contains('lossfns-scroll-hint') && !hint.hidden && visible(hint)),
+      hint: !!(hint && hint.classList.contains('lossfns-scroll-hint') && !hint.hidden &&
+               visible(hint)),
       sticky: first ? getComputedStyle(first).position : null,
       columns: t.rows.length ? Math.max(...Array.from(t.rows).map(r => r.cells.length)) : 0,
       header: !!(t.tHead && t.tHead.rows.length === 1),
@@ -144,7 +149,8 @@ def test_no_hidden_horizontal_overflow(layout, path, width):
     facts = layout(path, width)
     problems = []
     if facts["scrollWidth"] > facts["clientWidth"]:
-        problems.append(f"page is {facts['scrollWidth']} px wide in a {facts['clientWidth']} px window")
+        problems.append(f"page is {facts['scrollWidth']} px wide "
+                        f"in a {facts['clientWidth']} px window")
     problems += [f"past the column, not in a scroll box: {e}" for e in facts["loose"]]
     problems += [f"content cut off: {e}" for e in facts["clipped"]]
     assert not problems, f"{path} at {width} px:\n  " + "\n  ".join(problems[:15])

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from _site import HTML, require_or_skip, toc_pages
 
 require_or_skip()
@@ -110,7 +109,8 @@ def test_header_buttons_are_on_screen(page_at, width):
     for k in range(boxes.count()):
         box = boxes.nth(k).bounding_box()
         if box and (box["x"] < 0 or box["x"] + box["width"] > width + 0.5):
-            off.append(f"{boxes.nth(k).get_attribute('class')} at x={box['x']:.0f}..{box['x'] + box['width']:.0f}")
+            off.append(f"{boxes.nth(k).get_attribute('class')} "
+                       f"at x={box['x']:.0f}..{box['x'] + box['width']:.0f}")
     assert not off, f"off screen at {width} px: {off}"
 
 

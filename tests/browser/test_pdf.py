@@ -14,8 +14,7 @@ import subprocess
 import unicodedata
 
 import pytest
-
-from _site import HTML, REQUIRED, ROOT, toc_pages
+from _site import HTML, REQUIRED, toc_pages
 
 PDF = HTML.parent / "pdf" / "book.pdf"
 PDF_IN_SITE = HTML / "book.pdf"

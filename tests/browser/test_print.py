@@ -4,7 +4,6 @@ not split across pages, and the screen's buttons are left out."""
 from __future__ import annotations
 
 import pytest
-
 from _site import HTML, require_or_skip, toc_pages
 
 require_or_skip()
@@ -27,11 +26,13 @@ PRINT_JS = r"""() => {
     closed: Array.from(document.querySelectorAll('details:not([open])')).length,
     hiddenAnswers: Array.from(document.querySelectorAll('details.quiz-answers, .quiz-answers'))
       .filter(e => !shown(e)).length,
-    toggledHidden: Array.from(main.querySelectorAll('.toggle-hidden, .dropdown .toggle-details__container'))
+    toggledHidden: Array.from(
+      main.querySelectorAll('.toggle-hidden, .dropdown .toggle-details__container'))
       .filter(e => style(e).display === 'none').length,
     splittable: Array.from(main.querySelectorAll('div.highlight, div.cell_output img, div.math'))
       .filter(shown).filter(e => !['avoid', 'avoid-page'].includes(style(e).breakInside)
-                                 && !['avoid', 'avoid-page'].includes(style(e.parentElement).breakInside))
+                                 && !['avoid', 'avoid-page'].includes(
+                                      style(e.parentElement).breakInside))
       .map(e => e.tagName + '.' + e.className).slice(0, 5),
     clippedCode: Array.from(main.querySelectorAll('pre')).filter(shown)
       .filter(p => p.scrollWidth > p.clientWidth + 1).length,

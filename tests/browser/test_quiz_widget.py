@@ -12,8 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from _site import CHROMIUM_ARGS, HTML, chromium_path
+from _site import HTML, chromium_path
 
 from lossfns.course import quiz
 
@@ -47,16 +46,6 @@ def _page(browser, theme="light", items=None, head="", lang="en"):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.set_content(html, wait_until="load")
     return page, messages, errors
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _item(page, item_id_index):
@@ -231,7 +220,10 @@ def test_mathjax_is_optional_and_used(browser):
 # Look: size, alignment, weight, focus ring, contrast (light and dark)
 # ---------------------------------------------------------------------------------------------
 CONTRAST_JS = r"""(el) => {
-  function rgb(s) { const m = s.match(/[\d.]+/g).map(Number); return m.length > 3 ? m : m.concat([1]); }
+  function rgb(s) {
+    const m = s.match(/[\d.]+/g).map(Number);
+    return m.length > 3 ? m : m.concat([1]);
+  }
   function bg(e) {
     for (; e; e = e.parentElement) {
       const c = rgb(getComputedStyle(e).backgroundColor);
@@ -343,7 +335,8 @@ def test_print_shows_answers_and_hides_buttons(browser):
 def test_chinese_widget(browser, lang, check):
     items = quiz.load(CHAPTER)
     page, messages, errors = _page(browser, items=items, lang=lang)
-    assert page.locator(".lfq").get_attribute("lang") == {"zh-cn": "zh-Hans", "zh-tw": "zh-Hant"}[lang]
+    tag = {"zh-cn": "zh-Hans", "zh-tw": "zh-Hant"}[lang]
+    assert page.locator(".lfq").get_attribute("lang") == tag
     assert page.locator(".lfq-check").first.inner_text() == check
     k = _first(items, "choice")
     box = _item(page, k)

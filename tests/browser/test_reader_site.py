@@ -8,7 +8,6 @@ import io
 
 import matplotlib
 import pytest
-
 from _site import HTML, ROOT
 
 matplotlib.use("Agg")
@@ -70,8 +69,10 @@ def test_compact_svg_keeps_the_figure():
     assert reader_site.svg_text_facts(small) == reader_site.svg_text_facts(svg)
     # every coordinate within 0.01 pt of the original, in the same order
     import re
-    numbers = lambda s: [float(x) for d in re.findall(r'\sd="([^"]*)"', s)
-                         for x in re.findall(r"-?\d+(?:\.\d+)?", d)]
+    def numbers(s):
+        return [float(x) for d in re.findall(r'\sd="([^"]*)"', s)
+                for x in re.findall(r"-?\d+(?:\.\d+)?", d)]
+
     before, after = numbers(svg), numbers(small)
     assert len(before) == len(after) > 100
     assert max(abs(a - b) for a, b in zip(before, after)) < 0.01

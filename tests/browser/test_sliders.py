@@ -11,7 +11,6 @@ import re
 
 import numpy as np
 import pytest
-
 from _site import HTML, REQUIRED, chromium_path
 
 PAGE = "chapters/02_regression_losses.html"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from _site import HTML, require_or_skip, toc_pages
 
 require_or_skip()
