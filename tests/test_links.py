@@ -62,8 +62,9 @@ def html_files() -> list[Path]:
         return []
     # _static holds the theme's and MathJax's own assets (no pages of the book); _sources holds
     # the notebooks/Markdown the "download source" button serves, not HTML.
+    # (the same inside each edition: zh-cn/_static, zh-tw/_sources)
     return sorted(p for p in HTML.rglob("*.html")
-                  if p.relative_to(HTML).parts[0] not in ("_static", "_sources"))
+                  if not {"_static", "_sources"} & set(p.relative_to(HTML).parts))
 
 
 def check_page(page_path: Path) -> list[str]:

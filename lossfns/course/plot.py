@@ -136,8 +136,6 @@ def surface(fun, xlim=(-3.0, 3.0), ylim=(-3.0, 3.0), *, trajectories=None, label
         cs = ax.contour(W0, W1, Z, levels=levels, norm=LogNorm(), cmap="viridis", linewidths=1)
     else:
         cs = ax.contour(W0, W1, Z, levels=levels, cmap="viridis", linewidths=1)
-    # the contour lines as one embedded image: an SVG of many long paths weighs 150-200 KB
-    cs.set_rasterized(True)
     if colorbar:
         ax.figure.colorbar(cs, ax=ax, label=zlabel)
     if mark_min:

@@ -112,6 +112,7 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
+@pytest.fixture(scope="module")
 def chapter1(open_page):
     _built(CHAPTER1)
     page, visit = open_page(CHAPTER1)
