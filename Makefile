@@ -52,11 +52,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
 	@touch $(STAMP)
 
-# Drop the execution cache when lossfns/ or the requirements changed since the last build.
+# Drop the execution cache (and the pickled pages, else Sphinx sees no change to re-execute)
+# when lossfns/ or the requirements changed since the last build.
 _build/.cache-key: FORCE
 	@mkdir -p _build
 	@if [ "$$(cat $@ 2>/dev/null)" != "$(HASH)" ]; then \
-	  rm -rf _build/.jupyter_cache _build/.jupyter_cache-zh-*; echo "$(HASH)" > $@; \
+	  rm -rf _build/.jupyter_cache _build/.jupyter_cache-zh-* _build/.doctrees _build/.doctrees-zh-*; \
+	  echo "$(HASH)" > $@; \
 	  echo "lossfns or requirements changed: lessons will be re-executed"; fi
 FORCE:
 

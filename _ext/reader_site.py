@@ -56,6 +56,9 @@ _SPHINX_DESIGN = re.compile(r'\s*<link rel="stylesheet" type="text/css" href="[^
 _PATH_DATA = re.compile(r'(\sd=")([^"]*)(")')
 _DECIMALS = re.compile(r"(\d\.\d\d)\d+")
 _INDENT = re.compile(r"\n[ \t]+")
+_TEXT_FAMILY = re.compile(r'<text\b[^>]*\bstyle="[^"]*?font-family: ([^;"]+)')
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+_FONT_RULE = "text{font-family:"
 _SOURCE_MAP = re.compile(rb"\n?(?://# sourceMappingURL=[^\n]*|/\*# sourceMappingURL=[^*]*\*/)\s*$")
 
 
@@ -126,12 +129,28 @@ def _process_pages(outdir: Path) -> None:
 
 def compact_svg(svg: str) -> str:
     """A matplotlib SVG, lighter and drawn the same: path coordinates to 1/100 pt (matplotlib
-    writes 1/1,000,000; 0.01 pt is 1/40 of a pixel on a 2x screen) and no indentation. Returns
-    other SVGs unchanged; idempotent."""
+    writes 1/1,000,000; 0.01 pt is 1/40 of a pixel on a 2x screen), no indentation, and the
+    font list that svg.fonttype = "none" writes on every text said once. Returns other SVGs
+    unchanged; idempotent."""
     if "Matplotlib" not in svg[:2000]:
         return svg
     svg = _PATH_DATA.sub(lambda m: m.group(1) + _DECIMALS.sub(r"\1", m.group(2)) + m.group(3), svg)
-    return _INDENT.sub("\n", svg)
+    return _shared_font_family(_INDENT.sub("\n", svg))
+
+
+def _shared_font_family(svg: str) -> str:
+    """The commonest ``font-family`` of the texts becomes a style rule for every text (a text
+    with another family keeps its own: an inline style wins over the rule)."""
+    if _FONT_RULE in svg:
+        return svg
+    families = _TEXT_FAMILY.findall(svg)
+    if not families:
+        return svg
+    common = max(set(families), key=families.count)
+    svg = svg.replace(f"font-family: {common};", "").replace(f"; font-family: {common}\"", '"')
+    head = _SVG_OPEN.search(svg)
+    rule = f'<style type="text/css">{_FONT_RULE}{common}}}</style>'
+    return svg[:head.end()] + rule + svg[head.end():]
 
 
 def _compact_figures(outdir: Path) -> None:

@@ -199,16 +199,14 @@ def test_book_build_variable(monkeypatch, value, expected):
 
 
 def test_the_book_serves_the_same_script_and_style():
-    """_static/slider.js and slider.css are what the lessons inline outside the book.
-    After editing SCRIPT or CSS: python -m lossfns.course.widgets _static"""
-    assert (ROOT / "_static" / "slider.js").read_text(encoding="utf-8") == widgets.SCRIPT
-    assert (ROOT / "_static" / "slider.css").read_text(encoding="utf-8") == widgets.CSS
-
-
-def test_write_static(tmp_path):
-    written = widgets.write_static(tmp_path)
-    assert sorted(p.name for p in written) == ["slider.css", "slider.js"]
-    assert (tmp_path / "slider.js").read_text(encoding="utf-8") == widgets.SCRIPT
+    """_static/slider.js and slider.css are links to the package's files, which the lessons
+    inline outside the book: one copy of each."""
+    for name, text in (("slider.js", widgets.SCRIPT), ("slider.css", widgets.CSS)):
+        served = ROOT / "_static" / name
+        assert served.is_symlink(), f"_static/{name} must link to lossfns/course/static/{name}"
+        assert served.resolve() == (ROOT / "lossfns" / "course" / "static" / name).resolve()
+        assert served.read_text(encoding="utf-8") == text
+    assert "window.lossfnsSlider" in widgets.SCRIPT and ".lossfns-slider" in widgets.CSS
 
 
 # ------------------------------------------------------------------------------------------

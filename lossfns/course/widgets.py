@@ -45,6 +45,7 @@ import os
 import re
 from dataclasses import dataclass
 from html import escape
+from importlib import resources
 from urllib.parse import quote
 
 #: Set (to anything but "" or "0") by the book's build: static frames only, script not inlined.
@@ -61,117 +62,16 @@ _IDENT = re.compile(r"[A-Za-z_]\w*\Z")
 _ids = itertools.count(1)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
-#: The frame-swapping script, exactly as the book serves it from ``_static/slider.js``
-#: (tests/test_widgets.py compares the two; ``python -m lossfns.course.widgets _static``
-#: writes the file from here).
-SCRIPT = r"""/* Interactive figures of the lossfns course (lossfns.course.widgets.slider_figure).
- *
- * Each figure is a set of pre-rendered frames (<img data-lossfns-frame>, one per value of the
- * parameter, all but one hidden) and an <input type="range"> whose value is the index of the
- * frame to show. This script only swaps frames: no kernel, no network, no dependency. The
- * range input is a native control, so the keyboard (arrows, Home, End, Page Up/Down) and
- * screen readers (aria-valuetext, kept in step here) work as with any slider.
- *
- * The book loads this file on every page; outside the book (Jupyter without ipywidgets) the
- * same text is inlined in the figure's output. Running it twice is harmless.
- */
-(function () {
-  "use strict";
-  if (window.lossfnsSlider) {
-    return;
-  }
-  var INPUT = "input[data-lossfns-slider-input]";
 
-  function show(input) {
-    var root = input.closest("[data-lossfns-slider]");
-    if (!root) {
-      return;
-    }
-    var frames = root.querySelectorAll("[data-lossfns-frame]");
-    var k = Math.round(Number(input.value));
-    if (!(k >= 0 && k < frames.length)) {
-      return;
-    }
-    for (var i = 0; i < frames.length; i++) {
-      frames[i].hidden = i !== k;
-    }
-    var text = frames[k].getAttribute("data-valuetext") || "";
-    input.setAttribute("aria-valuetext", text);
-    var output = root.querySelector("output");
-    if (output) {
-      output.textContent = text;
-    }
-  }
+def _asset(name: str) -> str:
+    return (resources.files("lossfns.course") / "static" / name).read_text(encoding="utf-8")
 
-  function onChange(event) {
-    var target = event.target;
-    if (target && target.matches && target.matches(INPUT)) {
-      show(target);
-    }
-  }
 
-  // A browser may restore a moved slider on "back": show the frame its value names.
-  function syncAll() {
-    var inputs = document.querySelectorAll(INPUT);
-    for (var i = 0; i < inputs.length; i++) {
-      show(inputs[i]);
-    }
-  }
-
-  document.addEventListener("input", onChange);
-  document.addEventListener("change", onChange);
-  window.addEventListener("pageshow", syncAll);
-  window.lossfnsSlider = { show: show, syncAll: syncAll };
-})();
-"""
-
-#: The figure's style, exactly as the book serves it from ``_static/slider.css``.
-CSS = """/* Interactive figures (lossfns.course.widgets.slider_figure; script: slider.js). */
-.lossfns-slider {
-  margin: 0 0 1rem;
-}
-.lossfns-slider-frames {
-  overflow-x: auto;          /* a figure kept at a legible width scrolls instead of shrinking */
-}
-.lossfns-slider-frames img {
-  display: block;
-  height: auto;
-}
-.lossfns-slider-frames img[hidden] {
-  display: none !important;
-}
-.lossfns-slider-control {
-  display: flex;
-  flex-wrap: wrap;
-  align-items: center;
-  gap: 0.25rem 1rem;
-  margin-top: 0.5rem;
-}
-.lossfns-slider-control label {
-  font-weight: 600;
-}
-.lossfns-slider-control input[type="range"] {
-  flex: 1 1 12rem;
-  max-width: 24rem;
-  accent-color: #0072B2;
-}
-.lossfns-slider-control input[type="range"]:focus-visible {
-  outline: 3px solid #0072B2;
-  outline-offset: 3px;
-}
-html[data-theme="dark"] .lossfns-slider-control input[type="range"] {
-  accent-color: #56B4E9;
-}
-html[data-theme="dark"] .lossfns-slider-control input[type="range"]:focus-visible {
-  outline-color: #56B4E9;
-}
-.lossfns-slider-control output {
-  min-width: 7em;
-  font-variant-numeric: tabular-nums;
-}
-"""
-
-STATIC_FILES = {"slider.js": SCRIPT, "slider.css": CSS}
+#: The frame-swapping script and the figure's style: the files ``static/slider.js`` and
+#: ``static/slider.css`` of this package, which the book serves (``_static/`` links to them)
+#: and the lessons inline outside the book.
+SCRIPT = _asset("slider.js")
+CSS = _asset("slider.css")
 
 
 # --------------------------------------------------------------------------------------------
@@ -435,23 +335,3 @@ def slider_figure(draw, param, values, *, label, alt, symbol=None, value=None, f
                             height_px=figsize[1] * PX_PER_INCH, min_text_pt=min_pt))
     return SliderFigure(frames, index, param=param, label=label, live=live,
                         inline_script=not in_book_build())
-
-
-def write_static(folder) -> list:
-    """Write ``slider.js`` and ``slider.css`` (the book's copies) into `folder`."""
-    from pathlib import Path
-
-    folder = Path(folder)
-    written = []
-    for name, text in STATIC_FILES.items():
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
-
-
-if __name__ == "__main__":  # python -m lossfns.course.widgets _static
-    import sys
-
-    for p in write_static(sys.argv[1] if len(sys.argv) > 1 else "_static"):
-        print("wrote", p)

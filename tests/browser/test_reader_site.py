@@ -79,6 +79,46 @@ def test_compact_svg_keeps_the_figure():
     assert reader_site.compact_svg("<svg>  \n   <g/></svg>") == "<svg>  \n   <g/></svg>"
 
 
+def _text_families(svg: str) -> list:
+    """Each text's font family as the browser resolves it: its own style, else the SVG's
+    ``text{font-family:…}`` rule."""
+    import re
+    rule = re.search(r"text\{font-family:([^}]*)\}", svg)
+    out = []
+    for style in re.findall(r'<text\b[^>]*\bstyle="([^"]*)"', svg):
+        own = re.search(r"font-family: ([^;]+)", style)
+        out.append(own.group(1).strip() if own else (rule.group(1) if rule else None))
+    return out
+
+
+def test_compact_svg_says_the_font_list_once():
+    """svg.fonttype = "none" (the course style) writes the whole font list on every text: it
+    becomes one rule, and every text keeps the family, size and anchor it had."""
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.plot([0, 1, 2], [0, 1, 4], label="a curve")
+        ax.set_xlabel(r"$\hat y - y$ (mathtext)")
+        ax.set_ylabel("loss (units)")
+        ax.set_title("Title", family="monospace")        # a text with a family of its own
+        ax.legend()
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg")
+        plt.close(fig)
+    svg = buf.getvalue()
+    small = reader_site.compact_svg(svg)
+    assert len(small) < 0.8 * len(svg)
+    assert reader_site.compact_svg(small) == small                     # idempotent
+    before, after = _text_families(svg), _text_families(small)
+    assert len(before) == len(after) > 10 and None not in before
+    assert after == before
+    assert small.count("text{font-family:") == 1
+    assert reader_site.svg_text_facts(small) == reader_site.svg_text_facts(svg)
+    import re
+    sizes = lambda s: re.findall(r"font-size: ([\d.]+px)", s)            # noqa: E731
+    assert sizes(small) == sizes(svg)
+    assert re.findall(r"text-anchor: \w+", small) == re.findall(r"text-anchor: \w+", svg)
+
+
 def test_svg_without_text_is_not_sized():
     assert reader_site.svg_text_facts('<svg width="10pt" viewBox="0 0 10 10"></svg>') is None
 
