@@ -341,3 +341,101 @@ def test_bad_inputs_are_named(data, change, match):
     args = change(images, masks, {"a": masks}, None)
     with pytest.raises(ValueError, match=match):
         plot.mask_grid(*args[:3], scores=args[3])
+
+
+# ------------------------------------------------------------------------------------------
+# The Chinese editions: every default text of these plots is drawn in Chinese
+# ------------------------------------------------------------------------------------------
+def _figure_texts(fig):
+    from matplotlib.text import Text
+    fig.canvas.draw()
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def _draw_every_plot():
+    import lossfns
+    from lossfns.optim import GD, minimize
+
+    figs = []
+    fig, ax = plt.subplots()
+    plot.loss_curves([lossfns.mse, lossfns.huber], ax=ax)
+    figs.append(fig)
+    fig, ax = plt.subplots()
+    plot.loss_curves([lossfns.mse], derivative=True, ax=ax)
+    figs.append(fig)
+    run = minimize(lambda th: (float(th @ th), 2 * th), np.array([1.0, -1.0]), GD(lr=0.1),
+                   steps=5)
+    fig, ax = plt.subplots()
+    plot.surface(lambda a, b: a ** 2 + b ** 2, trajectories=[run.params], n=21, ax=ax)
+    figs.append(fig)
+    fig, ax = plt.subplots()
+    plot.descent_curves({"GD": run}, minimum=0.0, ax=ax)
+    plot.descent_curves({"GD": run}, ax=ax)
+    figs.append(fig)
+    fig, ax = plt.subplots()
+    h = History(train_loss=[1.0, 0.5, 0.4], val_loss=[1.1, 0.7, 0.8])
+    h.best_epoch = 2
+    plot.training_curves(h, ax=ax)
+    figs.append(fig)
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+    y = np.array([0, 1, 1, 0])
+    fig, ax = plt.subplots()
+    plot.decision_boundary(lambda Z: (Z[:, 0] > 0.5).astype(int), X, y, ax=ax, resolution=20)
+    figs.append(fig)
+    fig, ax = plt.subplots()
+    plot.calibration(np.array([0, 1, 1, 0, 1]), np.array([0.1, 0.8, 0.6, 0.3, 0.9]), n_bins=2,
+                     ax=ax)
+    figs.append(fig)
+    fig, ax = plt.subplots()
+    plot.embedding(X, y, ax=ax)
+    figs.append(fig)
+    images = np.zeros((2, 6, 6))
+    masks = np.zeros((2, 6, 6))
+    masks[:, 2:4, 2:4] = 1
+    figs.append(plot.mask_grid(images, masks, {"U-Net": masks * 0.9},
+                               scores={"U-Net": [0.9, 0.8]}))
+    return figs
+
+
+def test_default_texts_are_chinese_in_the_chinese_editions(monkeypatch):
+    import re
+    monkeypatch.setenv("LOSSFNS_LANG", "zh-cn")
+    english = re.compile(r"[A-Za-z]{3,}")
+    allowed = {"MSE", "Huber", "GD", "U-Net", "Dice", "Net"}
+    try:
+        with matplotlib.rc_context():
+            plot.use_style()                       # the lessons' style: a CJK font
+            texts = [t for fig in _draw_every_plot() for t in _figure_texts(fig)]
+    finally:
+        plt.close("all")
+    assert len(texts) > 40
+    left = sorted({t for t in texts if not re.search(r"[\u4e00-\u9fff]", t)
+                   and not t.startswith("$")                    # tick labels: math, numbers
+                   and set(english.findall(t)) - allowed})
+    assert not left, f"English texts in a zh-cn figure: {left}"
+    assert "网格最小值 (0, 0)" in texts and "最佳轮次（2）" in texts
+
+
+def test_default_texts_stay_english_in_the_english_edition(monkeypatch):
+    import re
+    monkeypatch.setenv("LOSSFNS_LANG", "en")
+    try:
+        texts = [t for fig in _draw_every_plot() for t in _figure_texts(fig)]
+    finally:
+        plt.close("all")
+    assert not [t for t in texts if re.search(r"[\u4e00-\u9fff]", t)]
+    assert "grid minimum (0, 0)" in texts and "best epoch (2)" in texts
+    assert "step t (optimizer updates)" in texts and "outline of the true mask" in texts
+
+
+def test_zh_tw_is_converted(monkeypatch):
+    monkeypatch.setenv("LOSSFNS_LANG", "zh-tw")
+    try:
+        with matplotlib.rc_context():
+            plot.use_style()
+            fig, ax = plt.subplots()
+            plot.embedding(np.zeros((2, 2)), np.array([0, 1]), ax=ax)
+            texts = _figure_texts(fig)
+    finally:
+        plt.close("all")
+    assert "嵌入維度 1（無量綱）" in texts and "類別" in texts

@@ -20,6 +20,50 @@ COLORS = {
 }
 _CYCLE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 
+#: The Chinese of the plots' default texts (Simplified; lang.t converts it for zh-tw). A lesson's
+#: own texts go through lang.t in the lesson; a default (or a text equal to one) through _tr.
+_ZH = {
+    "residual r = ŷ − y (units of y)": "残差 r = ŷ − y（y 的单位）",
+    "dL/dŷ (per unit of y)": "dL/dŷ（每单位 y）",
+    "loss L (units of y²)": "损失 L（y² 的单位）",
+    "Derivative of each loss": "各损失的导数",
+    "Loss against the residual": "损失随残差的变化",
+    "parameter w₀ (unitless)": "参数 w₀（无量纲）",
+    "parameter w₁ (unitless)": "参数 w₁（无量纲）",
+    "loss L (unitless)": "损失 L（无量纲）",
+    "Loss surface": "损失曲面",
+    "epoch (passes over the training data)": "轮次（遍历训练数据的次数）",
+    "training": "训练",
+    "validation": "验证",
+    "loss (mean per sample)": "损失（每个样本的平均值）",
+    "Training curves": "训练曲线",
+    "feature x₁ (units of x₁)": "特征 x₁（x₁ 的单位）",
+    "feature x₂ (units of x₂)": "特征 x₂（x₂ 的单位）",
+    "Decision regions": "决策区域",
+    "model": "模型",
+    "mean predicted probability (unitless)": "平均预测概率（无量纲）",
+    "observed fraction of positives (unitless)": "实际正例比例（无量纲）",
+    "Reliability diagram": "可靠性图",
+    "step t (optimizer updates)": "步数 t（优化器更新次数）",
+    "Loss during gradient descent": "梯度下降过程中的损失",
+    "Images, true masks and predicted masks": "图像、真实掩码与预测掩码",
+    "image": "图像",
+    "true mask": "真实掩码",
+    "row (pixels)": "行（像素）",
+    "column (pixels)": "列（像素）",
+    "predicted probability of foreground (unitless)": "前景的预测概率（无量纲）",
+    "outline of the true mask": "真实掩码的轮廓",
+    "class": "类别",
+    "embedding dimension 1 (unitless)": "嵌入维度 1（无量纲）",
+    "embedding dimension 2 (unitless)": "嵌入维度 2（无量纲）",
+    "A 2-D embedding, coloured by class": "二维嵌入，按类别着色",
+}
+
+
+def _tr(text):
+    """A default text of these plots in the lesson's language; any other text as it is."""
+    return lang.t(text, _ZH[text]) if isinstance(text, str) and text in _ZH else text
+
 STYLE = {
     "figure.figsize": (6.4, 4.0),
     "figure.dpi": 100,
@@ -87,12 +131,12 @@ def loss_curves(losses, r=None, *, derivative=False, ax=None, hyper=None,
         kw = hyper.get(L.name, {})
         f = L.grad if derivative else L
         y = f(zeros, r, reduction="none", **kw)
-        label = L.title + ("".join(f", {k}={v}" for k, v in kw.items()))
+        label = lang.t(L.title, L.zh) + ("".join(f", {k}={v}" for k, v in kw.items()))
         ax.plot(r, y, color=color(L.name, i), label=label)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("dL/dŷ (per unit of y)" if derivative else "loss L (units of y²)")
-    ax.set_title(title or ("Derivative of each loss" if derivative
-                           else "Loss against the residual"))
+    ax.set_xlabel(_tr(xlabel))
+    ax.set_ylabel(_tr("dL/dŷ (per unit of y)" if derivative else "loss L (units of y²)"))
+    ax.set_title(_tr(title or ("Derivative of each loss" if derivative
+                               else "Loss against the residual")))
     ax.legend()
     return ax
 
@@ -144,14 +188,15 @@ def surface(fun, xlim=(-3.0, 3.0), ylim=(-3.0, 3.0), *, trajectories=None, label
     else:
         cs = ax.contour(W0, W1, Z, levels=levels, cmap="viridis", linewidths=1)
     if colorbar:
-        ax.figure.colorbar(cs, ax=ax, label=zlabel)
+        ax.figure.colorbar(cs, ax=ax, label=_tr(zlabel))
     if mark_min:
         i, j = np.unravel_index(np.argmin(Z), Z.shape)
         ax.plot(W0[i, j], W1[i, j], "*", color="black", markersize=12,
-                label=f"grid minimum ({W0[i, j]:.2g}, {W1[i, j]:.2g})")
+                label=lang.t("grid minimum", "网格最小值") + f" ({W0[i, j]:.2g}, {W1[i, j]:.2g})")
 
     trajectories = [] if trajectories is None else list(trajectories)
-    labels = [f"path {k + 1}" for k in range(len(trajectories))] if labels is None else labels
+    labels = ([lang.t("path", "路径") + f" {k + 1}" for k in range(len(trajectories))]
+              if labels is None else labels)
     if len(labels) != len(trajectories):
         raise ValueError(f"labels must name each trajectory; got {len(labels)} labels for "
                          f"{len(trajectories)} trajectories")
@@ -166,9 +211,9 @@ def surface(fun, xlim=(-3.0, 3.0), ylim=(-3.0, 3.0), *, trajectories=None, label
 
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    ax.set_xlabel(_tr(xlabel))
+    ax.set_ylabel(_tr(ylabel))
+    ax.set_title(_tr(title))
     if mark_min or trajectories:  # an empty legend would warn
         ax.legend(loc="best")
     return ax
@@ -210,15 +255,17 @@ def training_curves(history, *, metric=None, log=False, mark_best=True, ax=None,
     ax = ax or plt.subplots()[1]
     for i, (label, values) in enumerate(series.items()):
         ax.plot(np.arange(1, len(values) + 1), values, "-o", markersize=3,
-                color=_CYCLE[i % len(_CYCLE)], label=label)
+                color=_CYCLE[i % len(_CYCLE)], label=_tr(label))
     if mark_best and best is not None:
-        ax.axvline(best, color="gray", linestyle="--", linewidth=1, label=f"best epoch ({best})")
+        ax.axvline(best, color="gray", linestyle="--", linewidth=1,
+                   label=lang.t(f"best epoch ({best})", f"最佳轮次（{best}）"))
     if log:
         ax.set_yscale("log")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel or ("loss (mean per sample)" if metric is None else metric))
-    ax.set_title(title or ("Training curves" if metric is None else f"{metric} during training"))
+    ax.set_xlabel(_tr(xlabel))
+    ax.set_ylabel(_tr(ylabel or ("loss (mean per sample)" if metric is None else metric)))
+    ax.set_title(_tr(title) if title else _tr("Training curves") if metric is None
+                 else lang.t(f"{metric} during training", f"训练过程中的 {metric}"))
     ax.legend()
     return ax
 
@@ -272,14 +319,15 @@ def decision_boundary(predict, X, y, *, resolution=200, padding=0.5, class_names
     for i, c in enumerate(classes):
         mask = y == c
         if mask.any():
-            name = class_names[i] if class_names is not None else f"class {c}"
+            name = (class_names[i] if class_names is not None
+                    else lang.t("class", "类别") + f" {c}")
             ax.scatter(X[mask, 0], X[mask, 1], s=18, color=colors[i], edgecolors="white",
                        linewidths=0.5, label=name)
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    ax.set_xlabel(_tr(xlabel))
+    ax.set_ylabel(_tr(ylabel))
+    ax.set_title(_tr(title))
     ax.legend(loc="best")
     return ax
 
@@ -316,13 +364,14 @@ def calibration(y_true, y_prob, n_bins=10, *, label="model", strategy="uniform",
         ax.plot([0, 1], [0, 1], "--", color="gray", linewidth=1, gid=_PERFECT_GID,
                 label=lang.t("perfectly calibrated", "完美校准"))
     i = sum(1 for line in ax.lines if line.get_gid() != _PERFECT_GID)
-    ax.plot(mean_pred, frac_pos, "-o", markersize=4, color=_CYCLE[i % len(_CYCLE)], label=label)
+    ax.plot(mean_pred, frac_pos, "-o", markersize=4, color=_CYCLE[i % len(_CYCLE)],
+            label=_tr(label))
     ax.set_xlim(-_EDGE, 1 + _EDGE)  # a little room, so markers at 0 and 1 are not cut
     ax.set_ylim(-_EDGE, 1 + _EDGE)
     ax.set_aspect("equal")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    ax.set_xlabel(_tr(xlabel))
+    ax.set_ylabel(_tr(ylabel))
+    ax.set_title(_tr(title))
     ax.legend(loc="upper left")
     return ax
 
@@ -387,18 +436,22 @@ def descent_curves(runs, *, x=None, minimum=None, log=True, ax=None,
             keep &= shown > 0                                      # log scale: positive only
         shown = np.where(keep, shown, np.nan)
         c = _CYCLE[k % len(_CYCLE)]
-        ax.plot(steps, shown, color=c, label=f"{label} (diverged)" if diverged else label,
+        ax.plot(steps, shown, color=c,
+                label=label + lang.t(" (diverged)", "（发散）") if diverged else label,
                 **line_kw)
         if diverged and keep.any():
             last = np.flatnonzero(keep)[-1]
             ax.plot(steps[last], shown[last], "x", color=c, markersize=9, markeredgewidth=2)
     if log:
         ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    scale = ", log scale" if log else ""
-    ax.set_ylabel(ylabel or (f"excess loss J − J* (units of the loss{scale})"
-                             if minimum is not None else f"loss J (units of the loss{scale})"))
-    ax.set_title(title)
+    ax.set_xlabel(_tr(xlabel))
+    if ylabel is None:
+        what = ("excess loss J − J*", "超额损失 J − J*") if minimum is not None else \
+            ("loss J", "损失 J")
+        ylabel = lang.t(f"{what[0]} (units of the loss{', log scale' if log else ''})",
+                        f"{what[1]}（损失的单位{'，对数刻度' if log else ''}）")
+    ax.set_ylabel(ylabel)
+    ax.set_title(_tr(title))
     ax.legend()
     return ax
 
@@ -460,7 +513,7 @@ def mask_grid(images, masks, predictions, *, scores=None, score_name="Dice",
             axes[i, j].contour(masks[i], levels=[0.5], colors=outline_color, linewidths=1)
             if label in scores:
                 axes[i, j].set_title(f"{score_name} {float(scores[label][i]):.2f}", fontsize=9)
-    for j, name in enumerate(["image", "true mask", *preds]):
+    for j, name in enumerate([_tr("image"), _tr("true mask"), *preds]):
         head = axes[0, j].get_title()
         axes[0, j].set_title(f"{name}\n{head}" if head else name, fontsize=10)
     for ax in axes.ravel():
@@ -468,16 +521,16 @@ def mask_grid(images, masks, predictions, *, scores=None, score_name="Dice",
         ax.tick_params(labelsize=7)
         ax.label_outer()                                 # tick labels on the outer axes only
     for i in range(k):
-        axes[i, 0].set_ylabel("row (pixels)", fontsize=8)
+        axes[i, 0].set_ylabel(_tr("row (pixels)"), fontsize=8)
     for j in range(cols):
-        axes[-1, j].set_xlabel("column (pixels)", fontsize=8)
+        axes[-1, j].set_xlabel(_tr("column (pixels)"), fontsize=8)
     top, bottom = axes[0, -1].get_position(), axes[-1, -1].get_position()
     cax = fig.add_axes([bottom.x1 + 0.25 / width, bottom.y0, 0.12 / width, top.y1 - bottom.y0])
-    fig.colorbar(shown, cax=cax, label="predicted probability of foreground (unitless)")
+    fig.colorbar(shown, cax=cax, label=_tr("predicted probability of foreground (unitless)"))
     fig.legend(handles=[Line2D([], [], color=outline_color, linewidth=1,
-                               label="outline of the true mask")],
+                               label=_tr("outline of the true mask"))],
                loc="lower center", frameon=False)
-    fig.suptitle(title)
+    fig.suptitle(_tr(title))
     return fig
 
 
@@ -513,9 +566,10 @@ def embedding(Z, y, *, ax=None, class_names=None, legend=True, legend_title="cla
         name = class_names[i] if class_names is not None else str(c)
         ax.scatter(Z[mask, 0], Z[mask, 1], s=s, color=palette[i], alpha=0.8, linewidths=0,
                    label=name)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    ax.set_xlabel(_tr(xlabel))
+    ax.set_ylabel(_tr(ylabel))
+    ax.set_title(_tr(title))
     if legend:
-        ax.legend(title=legend_title, loc="center left", bbox_to_anchor=(1.0, 0.5), markerscale=1.5)
+        ax.legend(title=_tr(legend_title), loc="center left", bbox_to_anchor=(1.0, 0.5),
+                  markerscale=1.5)
     return ax
