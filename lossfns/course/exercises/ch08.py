@@ -55,6 +55,8 @@ def _focal_cases():
         Case((np.array([1.0, 1.0]), 2.0), label="p_t = 1: a perfect prediction costs 0"),
         Case((np.array([1.0]), 0.0), label="p_t = 1 with γ = 0 (0⁰ = 1, and log 1 = 0)"),
         Case((np.array([1e-6, 0.5]), 2.0), label="a very hard example, p_t = 1e-6"),
+        Case((np.random.default_rng(8).uniform(0.01, 1.0, size=20), 1.5),
+             label="20 random p_t, γ = 1.5"),
     ]
 
 

@@ -50,6 +50,7 @@ def _iou_cases():
         Case((0.0,), label="no overlap: Dice 0 → IoU 0"),
         Case((1.0,), label="a perfect match: Dice 1 → IoU 1"),
         Case((np.array([[1.0, 2 / 3], [0.1, 0.99]]),), label="a 2-D array keeps its shape"),
+        Case((np.random.default_rng(9).uniform(0.0, 1.0, size=12),), label="12 random values"),
     ]
 
 

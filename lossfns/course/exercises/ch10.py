@@ -14,6 +14,7 @@ CHAPTER = "10_metric_learning_and_ranking"
 # --------------------------------------------------------------------------------------------
 def _contrastive_cases():
     d = np.array([0.0, 0.25, 0.5, 1.0, 1.5, 3.0])
+    rng = np.random.default_rng(10)
     return [
         Case((1, 0.5), label="a similar pair at distance 0.5: d²"),
         Case((0, 0.3), label="a dissimilar pair inside the margin: (m − d)²"),
@@ -24,6 +25,8 @@ def _contrastive_cases():
         Case((0, 1.5), {"margin": 2.0}, label="margin 2: d = 1.5 is still inside it"),
         Case((np.array([1, 0, 1, 0, 0, 1]), d), label="six pairs at once, element-wise"),
         Case((np.zeros(6, dtype=int), d), {"margin": 0.5}, label="six dissimilar pairs, m = 0.5"),
+        Case((rng.integers(0, 2, size=15), rng.uniform(0.0, 2.5, size=15)),
+             {"margin": float(rng.uniform(0.5, 2.0))}, label="15 random pairs and margin"),
     ]
 
 

@@ -44,6 +44,8 @@ def ctc_collapse(path, blank=0):
 # Counting alignments
 # --------------------------------------------------------------------------------------------
 def _count_cases():
+    rng = np.random.default_rng(11)
+    labels = [int(v) for v in rng.integers(1, 4, size=4)]
     return [
         Case(([1, 2], 5), label="'AB' in 5 frames"),
         Case(([1, 2, 2], 4), label="'ABB' in the fewest frames it fits (one path)"),
@@ -53,6 +55,7 @@ def _count_cases():
         Case(([3, 1, 3, 3, 2], 12), label="five labels with one equal pair"),
         Case(([1], 1), label="one label, one frame"),
         Case(([], 4), label="empty target: only the all-blank path"),
+        Case((labels, 9 + int(rng.integers(0, 4))), label="four random labels"),
     ]
 
 
