@@ -475,6 +475,7 @@ class Loss:
     sklearn: str | None = None
     keras: str | None = None
     caveat: str = ""
+    caveat_zh: str = ""
     references: tuple = ()
     domain: dict = field(default_factory=dict)
 
@@ -698,7 +699,8 @@ _COLUMNS = {
     "torch": ("PyTorch", "PyTorch", lambda L, lang: _code(L.torch)),
     "keras": ("Keras", "Keras", lambda L, lang: _code(L.keras)),
     "sklearn": ("scikit-learn", "scikit-learn", lambda L, lang: _code(L.sklearn)),
-    "caveat": ("Conventions that differ", "约定差异", lambda L, lang: L.caveat or "—"),
+    "caveat": ("Conventions that differ", "约定差异",
+               lambda L, lang: (L.caveat if lang == "en" else L.caveat_zh) or "—"),
 }
 
 
@@ -727,7 +729,7 @@ def catalog_table(task: str | None = None,
             for i, c in enumerate(columns):
                 if c == "title":
                     cells[i] = f"{L.zh_hant} ({L.title})"
-                elif c in ("task", "summary"):
+                elif c in ("task", "summary", "caveat"):
                     cells[i] = to_traditional(cells[i])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(cells) + " |" for cells in rows]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
+import re
 import sys
 from pathlib import Path
 
@@ -67,7 +68,13 @@ def test_every_loss_has_a_spec_and_a_catalog_entry():
         for key in ("title", "zh", "zh_hant", "summary", "summary_zh", "references"):
             assert entry.get(key), f"{name}: catalog entry lacks {key}"
         assert set(entry) <= {"title", "zh", "zh_hant", "summary", "summary_zh", "torch",
-                              "keras", "sklearn", "caveat", "references"}
+                              "keras", "sklearn", "caveat", "caveat_zh", "references"}
+        # a convention note has its Chinese, with the same code spans
+        assert bool(entry.get("caveat")) == bool(entry.get("caveat_zh")), name
+        if entry.get("caveat"):
+            spans = re.findall(r"`[^`]+`", entry["caveat"])
+            assert re.findall(r"`[^`]+`", entry["caveat_zh"]) == spans, name
+            assert re.search(r"[\u4e00-\u9fff]", entry["caveat_zh"]), name
         L = getattr(lossfns, name)
         assert L.title == entry["title"] and L.references == tuple(entry["references"])
 

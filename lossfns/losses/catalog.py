@@ -21,6 +21,7 @@ CATALOG = {
         "keras": "keras.losses.MeanSquaredError()",
         "sklearn": "sklearn.metrics.mean_squared_error",
         "caveat": "no ½ factor (scikit-learn's `HalfSquaredError` and many texts use ½r²)",
+        "caveat_zh": "没有 ½ 系数（scikit-learn 的 `HalfSquaredError` 和许多教材用 ½r²）",
         "references": ("Gauss 1809; Legendre 1805",),
     },
     "mae": {
@@ -33,6 +34,7 @@ CATALOG = {
         "keras": "keras.losses.MeanAbsoluteError()",
         "sklearn": "sklearn.metrics.mean_absolute_error",
         "caveat": "gradient at r = 0 taken as 0 (as torch)",
+        "caveat_zh": "r = 0 处的梯度取 0（同 torch）",
         "references": ("Laplace 1774",),
     },
     "huber": {
@@ -46,6 +48,8 @@ CATALOG = {
         "sklearn": "sklearn.linear_model.HuberRegressor",
         "caveat": "torch `smooth_l1_loss(beta)` = huber / β; scikit-learn's "
                   "`HuberRegressor(epsilon)` rescales residuals by a fitted σ",
+        "caveat_zh": ("torch `smooth_l1_loss(beta)` = huber / β；scikit-learn 的 `HuberRegressor("
+                      "epsilon)` 先用拟合出的 σ 缩放残差"),
         "references": ("Huber 1964, Robust Estimation of a Location Parameter",),
     },
     "log_cosh": {
@@ -56,6 +60,7 @@ CATALOG = {
         "summary_zh": "处处光滑；小误差近似 ½r²，大误差近似 |r| − log 2",
         "keras": "keras.losses.LogCosh()",
         "caveat": "not in torch; Keras `LogCosh` uses the same formula",
+        "caveat_zh": "torch 中没有；Keras `LogCosh` 公式相同",
         "references": ("optax.losses.log_cosh", "keras.losses.LogCosh"),
     },
     "quantile": {
@@ -66,6 +71,7 @@ CATALOG = {
         "summary_zh": "非对称的 MAE；最优常数是 q 分位数",
         "sklearn": "sklearn.metrics.mean_pinball_loss(alpha=q)",
         "caveat": "not in torch or Keras core; scikit-learn calls q `alpha`",
+        "caveat_zh": "torch 和 Keras 核心库中都没有；scikit-learn 把 q 叫作 `alpha`",
         "references": ("Koenker & Bassett 1978, Regression Quantiles",),
     },
     # ---------------------------------------------------------------------------- likelihood
@@ -79,6 +85,8 @@ CATALOG = {
         "torch": "F.gaussian_nll_loss(mean, y_true, var)",
         "caveat": "`.grad` returns (∂/∂mean, ∂/∂var); var is clamped to eps, with the gradient "
                   "passed through the clamp (as torch); the constant ½ log 2π only with full=True",
+        "caveat_zh": ("`.grad` 返回 (∂/∂mean, ∂/∂var)；var 被截断到 eps，梯度直接穿过截断（同 tor"
+                      "ch）；常数 ½ log 2π 仅在 full=True 时计入"),
         "references": ("Nix & Weigend 1994, Estimating the Mean and Variance of the Target "
                        "Probability Distribution",
                        "Prince 2023, Understanding Deep Learning, ch. 5"),
@@ -96,6 +104,9 @@ CATALOG = {
         "caveat": "drops log(y!) unless full=True (then Stirling's form, for y > 1 only, as "
                   "torch); sklearn's deviance is 2× this loss minus its value at ŷ = y; Keras "
                   "takes the rate",
+        "caveat_zh": ("省略 log(y!)，除非 full=True（此时用 Stirling 近似，仅对 y > 1，同 torch）"
+                      "；sklearn 的偏差（deviance）是本损失的 2 倍减去其在 ŷ = y 处的值；Keras 的"
+                      "输入是速率"),
         "references": ("Nelder & Wedderburn 1972, Generalized Linear Models",
                        "Prince 2023, Understanding Deep Learning, ch. 5"),
     },
@@ -111,6 +122,8 @@ CATALOG = {
         "sklearn": "sklearn.metrics.log_loss",
         "caveat": "each log clamped at −100 (as torch); scikit-learn `log_loss` and Keras clip p "
                   "instead",
+        "caveat_zh": ("每个 log 截断在 −100（同 torch）；scikit-learn `log_loss` 和 Keras 改为截"
+                      "断 p"),
         "references": ("Cox 1958 (logistic regression)",),
     },
     "binary_cross_entropy_with_logits": {
@@ -123,6 +136,7 @@ CATALOG = {
         "keras": "keras.losses.BinaryCrossentropy(from_logits=True)",
         "caveat": "`pos_weight` multiplies only the positive term (as torch); Keras needs "
                   "`from_logits=True`",
+        "caveat_zh": "`pos_weight` 只乘正类项（同 torch）；Keras 需要 `from_logits=True`",
         "references": ("Cox 1958 (logistic regression)",),
     },
     "hinge": {
@@ -135,6 +149,8 @@ CATALOG = {
         "sklearn": "sklearn.metrics.hinge_loss",
         "caveat": "labels must be −1/+1 (Keras converts 0/1 itself; scikit-learn accepts any two "
                   "labels)",
+        "caveat_zh": ("标签必须是 −1/+1（Keras 会自行把 0/1 转换过来；scikit-learn 接受任意两种标"
+                      "签）"),
         "references": ("Cortes & Vapnik 1995, Support-Vector Networks",),
     },
     "squared_hinge": {
@@ -146,6 +162,7 @@ CATALOG = {
         "keras": "keras.losses.SquaredHinge()",
         "sklearn": "sklearn.svm.LinearSVC(loss='squared_hinge')",
         "caveat": "the default loss of scikit-learn's `LinearSVC`",
+        "caveat_zh": "scikit-learn `LinearSVC` 的默认损失",
         "references": ("Cortes & Vapnik 1995",),
     },
     "focal_loss": {
@@ -159,6 +176,7 @@ CATALOG = {
                  "alpha=alpha, gamma=gamma, from_logits=True)",
         "caveat": "`alpha=None` turns the α term off (torchvision: `alpha < 0`); not in torch "
                   "core",
+        "caveat_zh": "`alpha=None` 关闭 α 项（torchvision 用 `alpha < 0`）；torch 核心库中没有",
         "references": ("Lin et al. 2017, Focal Loss for Dense Object Detection",),
     },
     # ---------------------------------------------------------------------------- multiclass
@@ -175,6 +193,8 @@ CATALOG = {
         "sklearn": "sklearn.metrics.log_loss",
         "caveat": "weighted \"mean\" divides by Σ w_y (as torch); Keras's default expects "
                   "probabilities (`from_logits=False`)",
+        "caveat_zh": ("加权的 \"mean\" 除以 Σ w_y（同 torch）；Keras 默认输入是概率（`from_logits"
+                      "=False`）"),
         "references": ("Szegedy et al. 2016, Rethinking the Inception Architecture (label "
                        "smoothing)",),
     },
@@ -186,6 +206,7 @@ CATALOG = {
         "summary_zh": "作用于对数概率（log_softmax 之后）的交叉熵",
         "torch": "F.nll_loss(log_probs, y_true, weight=weight)",
         "caveat": "input is log-probabilities (apply `log_softmax` first)",
+        "caveat_zh": "输入是对数概率（先做 `log_softmax`）",
         "references": ("Fisher 1922 (maximum likelihood)",),
     },
     "multiclass_hinge": {
@@ -199,6 +220,8 @@ CATALOG = {
         "sklearn": "sklearn.metrics.hinge_loss  # Crammer–Singer",
         "caveat": "torch `multi_margin_loss` divides by C; scikit-learn `hinge_loss` is "
                   "Crammer–Singer",
+        "caveat_zh": ("torch `multi_margin_loss` 除以 C；scikit-learn `hinge_loss` 用的是 Crammer"
+                      "–Singer 形式"),
         "references": ("Weston & Watkins 1999, Support Vector Machines for Multi-Class Pattern "
                        "Recognition",
                        "Crammer & Singer 2001, On the Algorithmic Implementation of Multiclass "
@@ -215,6 +238,8 @@ CATALOG = {
         "keras": "keras.losses.KLDivergence()",
         "caveat": "torch `kl_div(q.log(), p)`: arguments reversed and in log space; torch "
                   "`batchmean` = our \"mean\"",
+        "caveat_zh": ("torch `kl_div(q.log(), p)`：参数顺序相反且在对数空间；torch 的 `batchmean`"
+                      " 即本库的 \"mean\""),
         "references": ("Kullback & Leibler 1951, On Information and Sufficiency",),
     },
     # ---------------------------------------------------------------------------- segmentation
@@ -227,6 +252,7 @@ CATALOG = {
         "summary_zh": "每个样本 1 − 软 Dice 重叠度；真阴性（背景预测为背景）不进入公式",
         "caveat": "smooth term s in numerator and denominator; linear sums in the denominator "
                   "(the V-Net paper squares them)",
+        "caveat_zh": "分子和分母都加平滑项 s；分母用线性求和（V-Net 论文用平方和）",
         "references": ("Milletari, Navab & Ahmadi 2016, V-Net: Fully Convolutional Neural "
                        "Networks for Volumetric Medical Image Segmentation",
                        "Sørensen 1948; Dice 1945 (the Dice–Sørensen coefficient)"),
@@ -240,6 +266,8 @@ CATALOG = {
         "summary_zh": "拉近相似样本对，把不相似的样本对推到间隔 m 之外",
         "caveat": "y = 1 marks similar pairs, the reverse of Hadsell et al. 2006 (Y = 0 "
                   "similar); no ½ (they have ½)",
+        "caveat_zh": ("y = 1 表示相似对，与 Hadsell 等人 2006 年的约定相反（他们用 Y = 0 表示相似"
+                      "）；没有 ½（原文有 ½）"),
         "references": ("Hadsell, Chopra & LeCun 2006, Dimensionality Reduction by Learning an "
                        "Invariant Mapping",),
     },
@@ -252,6 +280,8 @@ CATALOG = {
         "torch": "F.triplet_margin_loss(anchor, positive, negative, margin=margin)",
         "caveat": "unsquared distances, as torch (which adds eps = 1e-6 inside each); FaceNet "
                   "squares them, on L2-normalised embeddings",
+        "caveat_zh": ("距离不平方，同 torch（torch 在每个距离内加 eps = 1e-6）；FaceNet 在 L2 归"
+                      "一化的嵌入上使用平方距离"),
         "references": ("Schroff, Kalenichenko & Philbin 2015, FaceNet: A Unified Embedding for "
                        "Face Recognition and Clustering",),
     },
@@ -263,6 +293,7 @@ CATALOG = {
         "summary_zh": "作用于分数差的合页损失：y = +1 时 x1 应排在 x2 之前",
         "torch": "F.margin_ranking_loss(x1, x2, y_true, margin=margin)",
         "caveat": "y = +1 means x1 should rank above x2 (as torch)",
+        "caveat_zh": "y = +1 表示 x1 应排在 x2 之前（同 torch）",
         "references": ("Burges et al. 2005, Learning to Rank using Gradient Descent",
                        "torch.nn.MarginRankingLoss"),
     },
@@ -279,6 +310,8 @@ CATALOG = {
         "keras": "keras.losses.CTC()  # logits, batch first, blank 0",
         "caveat": "\"mean\" divides each loss by its target length first (as torch); `.grad` is "
                   "w.r.t. free log-probabilities",
+        "caveat_zh": ("\"mean\" 先把每个损失除以其目标长度（同 torch）；`.grad` 是对自由的对数概"
+                      "率求的"),
         "references": ("Graves, Fernández, Gomez & Schmidhuber 2006, Connectionist Temporal "
                        "Classification: Labelling Unsegmented Sequence Data with Recurrent "
                        "Neural Networks (ICML)",),
