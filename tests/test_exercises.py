@@ -1,5 +1,6 @@
 """The exercise checker: right submissions pass, wrong ones get specific feedback, shortcuts and
 stubs are named, and nothing a student writes can hang or crash the check."""
+import re
 import threading
 from pathlib import Path
 
@@ -232,3 +233,55 @@ def test_unknown_exercise_lists_valid_names():
 def test_gd_step_known_answer():
     assert check("gd_step", lambda w, x, y, lr: w - lr * np.mean(2 * (w * x - y) * x))
     assert not check("gd_step", lambda w, x, y, lr: w + lr * np.mean(2 * (w * x - y) * x))
+
+
+# ------------------------------------------------------------------------------------------
+# The Chinese editions: the checker speaks the edition's language
+# ------------------------------------------------------------------------------------------
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("name", exercises.available())
+def test_every_exercise_has_its_chinese_title_hint_and_case_labels(name):
+    ex = exercises.get(name)
+    assert _CJK.search(ex.title_zh), f"{name}: no title_zh"
+    assert _CJK.search(ex.hint_zh), f"{name}: no hint_zh"
+    # the hint's code stays code: the same `spans` in both
+    assert re.findall(r"`[^`]+`", ex.hint_zh) == re.findall(r"`[^`]+`", ex.hint), name
+    for case in ex.cases():
+        if case.label:
+            assert case.label_zh, f"{name}: case {case.label!r} has no label_zh"
+
+
+def test_feedback_in_simplified_and_traditional_chinese(monkeypatch):
+    import lossfns
+    from lossfns.course import lang
+
+    ex = exercises.get("huber_values")
+
+    def right(y_true, y_pred, delta=1.0):
+        r = np.asarray(y_pred, dtype=float) - y_true
+        return np.where(np.abs(r) <= delta, 0.5 * r * r, delta * (np.abs(r) - 0.5 * delta))
+
+    def stub(y_true, y_pred, delta=1.0):
+        raise NotImplementedError
+
+    def wrong(y_true, y_pred, delta=1.0):
+        return np.zeros(np.shape(y_pred))
+
+    def shortcut(y_true, y_pred, delta=1.0):
+        return lossfns.huber(y_true, y_pred, delta=delta, reduction="none")
+
+    monkeypatch.setenv("LOSSFNS_LANG", "zh-cn")
+    done = str(exercises.check("huber_values", right).message)
+    assert done.startswith(f"✓ {ex.title_zh}：全部 ") and done.endswith(" 个用例通过。")
+    assert "还没有完成" in exercises.check("huber_values", stub).message
+    msg = exercises.check("huber_values", wrong).message
+    assert "用例 1/" in msg and "数值不一致" in msg and "应为：" in msg and "提示：" in msg
+    assert ex.hint_zh in msg and "Hint" not in msg and "expected" not in msg
+    assert "也就是本练习要你自己实现的库函数" in exercises.check("huber_values", shortcut).message
+    monkeypatch.setenv("LOSSFNS_LANG", "zh-tw")
+    msg = exercises.check("huber_values", wrong).message
+    assert "數值不一致" in msg and lang.to_traditional(ex.title_zh) in msg
+    monkeypatch.setenv("LOSSFNS_LANG", "en")
+    assert exercises.check("huber_values", wrong).message.startswith(f"✗ {ex.title}: case 1/")

@@ -36,6 +36,10 @@ from typing import Callable
 
 import numpy as np
 
+from .. import lang
+
+_t = lang.t   # every message in the edition's language: English, 简体 or 繁體
+
 _REGISTRY: dict[str, "Exercise"] = {}
 
 #: Seconds one case may run before the check gives up on it (a case of the reference takes
@@ -47,10 +51,12 @@ GRADED_ENV = "LOSSFNS_GRADED"
 
 @dataclass
 class Case:
-    """One input to try: positional args, keyword args, and a short description for feedback."""
+    """One input to try: positional args, keyword args, and a short description for feedback
+    (`label`, and `label_zh` for the Chinese editions)."""
     args: tuple
     kwargs: dict = field(default_factory=dict)
     label: str = ""
+    label_zh: str = ""
 
 
 @dataclass
@@ -66,6 +72,16 @@ class Exercise:
     #: what the exercise asks the student to write themselves: names under ``lossfns``
     #: ("huber", "optim.Adam", "gradcheck.numeric_grad") that a submission must not call
     forbidden: tuple = ()
+    #: the title and hint in Simplified Chinese (the zh editions; converted for zh-tw)
+    title_zh: str = ""
+    hint_zh: str = ""
+
+    def shown_title(self) -> str:
+        """The title in the edition's language (`lossfns.course.lang`)."""
+        return lang.t(self.title, self.title_zh or self.title)
+
+    def shown_hint(self) -> str:
+        return lang.t(self.hint, self.hint_zh or self.hint)
 
 
 @dataclass
@@ -85,13 +101,14 @@ class CheckResult:
 
 
 def exercise(*, name: str, chapter: str, title: str, cases: Callable[[], list], hint: str,
-             rtol: float = 1e-6, atol: float = 1e-8, forbidden: tuple = ()):
+             rtol: float = 1e-6, atol: float = 1e-8, forbidden: tuple = (), title_zh: str = "",
+             hint_zh: str = ""):
     """Decorator: register the decorated reference solution as exercise `name`."""
     def wrap(reference):
         if name in _REGISTRY:
             raise RuntimeError(f"exercise {name!r} is registered twice")
         _REGISTRY[name] = Exercise(name, chapter, title, reference, cases, hint, rtol, atol,
-                                   tuple(forbidden))
+                                   tuple(forbidden), title_zh, hint_zh)
         return reference
     return wrap
 
@@ -138,52 +155,70 @@ def _describe(x) -> str:
 
 
 def _position(index) -> str:
-    return f" at position {tuple(int(i) for i in index)}" if len(index) else ""
+    if not len(index):
+        return ""
+    at = tuple(int(i) for i in index)
+    return _t(f" at position {at}", f"（位置 {at}）")
 
 
 def _compare(expected, got, rtol, atol):
     """None if equal enough, else a short reason."""
     if isinstance(expected, tuple):
+        n = len(expected)
         if got is None:
-            return (f"returned None; expected a tuple of {len(expected)} results "
-                    "(did you forget `return`?)")
-        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            return f"expected a tuple of {len(expected)} results; got {type(got).__name__}"
+            return _t(f"returned None; expected a tuple of {n} results "
+                      "(did you forget `return`?)",
+                      f"返回了 None；应返回由 {n} 个结果组成的元组（是不是忘了 `return`？）")
+        if not isinstance(got, (tuple, list)) or len(got) != n:
+            kind = type(got).__name__
+            return _t(f"expected a tuple of {n} results; got {kind}",
+                      f"应返回由 {n} 个结果组成的元组；实际得到 {kind}")
         for k, (e, g) in enumerate(zip(expected, got)):
             why = _compare(e, g, rtol, atol)
             if why:
-                return f"result {k}: {why}"
+                return _t(f"result {k}: {why}", f"第 {k} 个结果：{why}")
         return None
     if got is None:
-        return "returned None (did you forget `return`?)"
+        return _t("returned None (did you forget `return`?)",
+                  "返回了 None（是不是忘了 `return`？）")
     try:
         g = np.asarray(got)
     except (TypeError, ValueError):
-        return f"expected numbers; got {type(got).__name__}"
+        kind = type(got).__name__
+        return _t(f"expected numbers; got {kind}", f"应返回数值；实际得到 {kind}")
     if g.dtype.kind == "c":
-        return ("returned complex numbers; the answer is real (a square root or a logarithm "
-                "of a negative number?)")
+        return _t("returned complex numbers; the answer is real (a square root or a logarithm "
+                  "of a negative number?)",
+                  "返回了复数；答案应为实数（是不是对负数开了平方根或取了对数？）")
     if g.dtype.kind not in "biuf":
-        return f"expected numbers; got {type(got).__name__} of {g.dtype}"
+        kind = f"{type(got).__name__} of {g.dtype}"
+        return _t(f"expected numbers; got {kind}", f"应返回数值；实际得到 {kind}")
     g = g.astype(np.float64)
     e = np.asarray(expected, dtype=np.float64)
     if g.shape != e.shape:
-        return f"expected shape {e.shape}; got shape {g.shape}"
+        return _t(f"expected shape {e.shape}; got shape {g.shape}",
+                  f"形状应为 {e.shape}；实际为 {g.shape}")
     nan = np.isnan(g) & ~np.isnan(e)
     if nan.any():
         at = np.argwhere(nan)[0]
-        return (f"got NaN{_position(at)} where {e[tuple(at)]:.6g} was expected "
-                "(0/0, 0·inf or the log of a negative number?)")
+        want = f"{e[tuple(at)]:.6g}"
+        return _t(f"got NaN{_position(at)} where {want} was expected "
+                  "(0/0, 0·inf or the log of a negative number?)",
+                  f"得到 NaN{_position(at)}，应为 {want}（0/0、0·inf，还是对负数取了对数？）")
     inf = np.isinf(g) & ~np.isinf(e)
     if inf.any():
         at = np.argwhere(inf)[0]
-        return (f"got {g[tuple(at)]}{_position(at)} where {e[tuple(at)]:.6g} was expected "
-                "(an overflow, or a division by zero?)")
+        got_v, want = g[tuple(at)], f"{e[tuple(at)]:.6g}"
+        return _t(f"got {got_v}{_position(at)} where {want} was expected "
+                  "(an overflow, or a division by zero?)",
+                  f"得到 {got_v}{_position(at)}，应为 {want}（溢出，还是除以了零？）")
     if not np.all(np.isfinite(g) == np.isfinite(e)):
         at = np.argwhere(np.isfinite(g) != np.isfinite(e))[0]
-        return f"expected {e[tuple(at)]}{_position(at)}; got the finite {g[tuple(at)]:.6g}"
+        want, got_v = e[tuple(at)], f"{g[tuple(at)]:.6g}"
+        return _t(f"expected {want}{_position(at)}; got the finite {got_v}",
+                  f"应为 {want}{_position(at)}；实际得到有限值 {got_v}")
     if not np.allclose(g, e, rtol=rtol, atol=atol, equal_nan=True):
-        return "values differ"
+        return _t("values differ", "数值不一致")
     return None
 
 
@@ -267,8 +302,9 @@ def _watchlist(ex: Exercise) -> _Watch:
     watch = _Watch()
     for dotted in ex.forbidden:
         watch.add(_resolve(dotted), f"lossfns.{dotted}")
-    watch.add(ex.reference, f"the exercise's own reference solution "
-                            f"(lossfns.course.exercises.get({ex.name!r}).reference)")
+    where = f"lossfns.course.exercises.get({ex.name!r}).reference"
+    watch.add(ex.reference, _t(f"the exercise's own reference solution ({where})",
+                               f"本练习自带的参考答案（{where}）"))
     return watch
 
 
@@ -371,46 +407,62 @@ def _run(ex: Exercise, student_fn, cases, expected, hints, time_limit, verbose) 
     if time_limit <= 0:
         raise ValueError(f"time_limit must be a positive number of seconds; got {time_limit!r}")
     show_hint = (not graded_mode()) if hints is None else bool(hints)
-    hint = f"\nHint: {ex.hint}" if show_hint else ""
+    hint = _t("\nHint: ", "\n提示：") + ex.shown_hint() if show_hint else ""
+    title = ex.shown_title()
+    colon = _t(": ", "：")
+    shortcut = _t("your function calls {}, the library's own version of what this exercise asks "
+                  "you to write. Write it yourself with NumPy instead.",
+                  "你的函数调用了 {}，也就是本练习要你自己实现的库函数。请改用 NumPy 自己写。")
 
     def fail(msg):
-        return _report(CheckResult(ex.name, False, f"✗ {ex.title}: {msg}"), verbose)
+        return _report(CheckResult(ex.name, False, f"✗ {title}{colon}{msg}"), verbose)
 
     if not callable(student_fn):
         got = "None" if student_fn is None else _describe(student_fn)
-        return fail(f"expected a function; got {got} (run the cell that defines it first).")
+        return fail(_t(f"expected a function; got {got} (run the cell that defines it first).",
+                       f"应传入一个函数；实际得到 {got}（请先运行定义它的单元格）。"))
     guard = _Guard(_watchlist(ex), time_limit)
     for k, (case, want) in enumerate(zip(cases, expected), 1):
         args = tuple(np.copy(a) if isinstance(a, np.ndarray) else a for a in case.args)
-        label = f" ({case.label})" if case.label else ""
-        where = f"case {k}/{len(cases)}{label}"
+        text = _t(case.label, case.label_zh or case.label)
+        label = _t(f" ({text})", f"（{text}）") if text else ""
+        where = _t(f"case {k}/{len(cases)}{label}", f"用例 {k}/{len(cases)}{label}")
         inputs = ", ".join([_describe(a) for a in case.args]
                            + [f"{k_}={v!r}" for k_, v in case.kwargs.items()])
+        input_line = _t("\n  input: ", "\n  输入：") + inputs
         start = time.perf_counter()
         try:
             got = guard(student_fn, args, dict(case.kwargs))
         except NotImplementedError:
-            return fail("not done yet — replace `raise NotImplementedError` with your code, "
-                        "then run this cell again.")
+            return fail(_t("not done yet — replace `raise NotImplementedError` with your code, "
+                           "then run this cell again.",
+                           "还没有完成：把 `raise NotImplementedError` 换成你的代码，然后重新运行"
+                           "这个单元格。"))
         except _Shortcut:
-            return fail(f"your function calls {guard.called}, the library's own version of what "
-                        "this exercise asks you to write. Write it yourself with NumPy instead.")
+            return fail(shortcut.format(guard.called))
         except _TimeUp:
-            return fail(f"{where} took longer than {time_limit:g} s, the limit for one case "
-                        f"(an endless loop?).\n  input: {inputs}")
+            return fail(_t(f"{where} took longer than {time_limit:g} s, the limit for one case "
+                           f"(an endless loop?).",
+                           f"{where}运行超过了 {time_limit:g} 秒，即单个用例的时限（死循环？）。")
+                        + input_line)
         except Exception as err:  # a student's bug: report it as feedback, not a traceback
-            return fail(f"{where} raised {type(err).__name__}: {err}\n  input: {inputs}{hint}")
+            raised = f"{type(err).__name__}: {err}"
+            return fail(_t(f"{where} raised {raised}", f"{where}抛出了 {raised}")
+                        + input_line + hint)
         if guard.called:  # the shortcut was caught but its exception swallowed somewhere
-            return fail(f"your function calls {guard.called}, the library's own version of what "
-                        "this exercise asks you to write. Write it yourself with NumPy instead.")
+            return fail(shortcut.format(guard.called))
         if time.perf_counter() - start > time_limit:  # a thread that could not be interrupted
-            return fail(f"{where} took longer than {time_limit:g} s, the limit for one case.")
+            return fail(_t(f"{where} took longer than {time_limit:g} s, the limit for one case.",
+                           f"{where}运行超过了 {time_limit:g} 秒，即单个用例的时限。"))
         why = _compare(want, got, ex.rtol, ex.atol)
         if why:
-            return fail(f"{where}: {why}\n  input:    {inputs}\n"
-                        f"  expected: {_describe(want)}\n  got:      {_describe(got)}{hint}")
-    return _report(CheckResult(ex.name, True, f"✓ {ex.title}: all {len(cases)} cases pass."),
-                   verbose)
+            return fail(_t(f"{where}: {why}\n  input:    {inputs}\n"
+                           f"  expected: {_describe(want)}\n  got:      {_describe(got)}",
+                           f"{where}：{why}\n  输入：  {inputs}\n"
+                           f"  应为：  {_describe(want)}\n  实际：  {_describe(got)}") + hint)
+    return _report(CheckResult(ex.name, True,
+                               _t(f"✓ {title}: all {len(cases)} cases pass.",
+                                  f"✓ {title}：全部 {len(cases)} 个用例通过。")), verbose)
 
 
 def _report(result: CheckResult, verbose: bool) -> CheckResult:
