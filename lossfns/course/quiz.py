@@ -68,7 +68,7 @@ UI = {
         "your_answer": "Your answer (a number)",
         "multi": "(choose all that apply)", "answers": "Answers and explanations",
         "answers_nojs": "Questions, answers and explanations (shown here when the quiz cannot run)",
-        "answer": "Answer", "within": "within", "question": "Question", "quiz": "Quiz",
+        "answer": "Answer", "answer_label": "Answer:", "within": "within", "question": "Question", "quiz": "Quiz",
         "prestudy": "Pre-study questions",
     },
     "zh": {
@@ -79,7 +79,7 @@ UI = {
         "your_answer": "你的答案（一个数）",
         "multi": "（多选）", "answers": "答案与解析",
         "answers_nojs": "题目、答案与解析（测验无法运行时在此查看）",
-        "answer": "答案", "within": "误差", "question": "题", "quiz": "测验",
+        "answer": "答案", "answer_label": "答案：", "within": "误差", "question": "题", "quiz": "测验",
         "prestudy": "预习题",
     },
 }
@@ -454,7 +454,7 @@ def _item_html(it: dict, n: int, group: str, lang: str, words: dict) -> str:
             f'{esc(words["show"])}</button></div>'
             f'<div class="lfq-feedback" role="status" aria-live="polite">'
             f'<p class="lfq-verdict"></p><p class="lfq-answer" hidden><strong>'
-            f'{esc(words["answer"])}:</strong> '
+            f'{esc(words["answer_label"])}</strong> '
             f'{markdown_html(answer_text(it, lang), inline=True)}</p>'
             f'<div class="lfq-explanation" hidden>{expl}</div></div></div>')
 
@@ -471,7 +471,7 @@ def fallback_html(items: list[dict], lang: str = "en") -> str:
                 f"<li>{markdown_html(text(c, lang), inline=True)}</li>" for c in it["choices"]
             ) + "</ol>"
         rows.append(f'<li><p>{markdown_html(prompt(it, lang), inline=True)}</p>{choices}'
-                    f'<p><strong>{html.escape(words["answer"])}:</strong> '
+                    f'<p><strong>{html.escape(words["answer_label"])}</strong> '
                     f'{markdown_html(answer_text(it, lang), inline=True)}</p>'
                     f'{markdown_html(text(it["explanation"], lang))}</li>')
     return (f'<details class="quiz-answers"><summary>{html.escape(words["answers"])}</summary>'
