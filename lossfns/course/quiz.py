@@ -68,7 +68,8 @@ UI = {
         "your_answer": "Your answer (a number)",
         "multi": "(choose all that apply)", "answers": "Answers and explanations",
         "answers_nojs": "Questions, answers and explanations (shown here when the quiz cannot run)",
-        "answer": "Answer", "answer_label": "Answer:", "within": "within", "question": "Question", "quiz": "Quiz",
+        "answer": "Answer", "answer_label": "Answer:",
+        "within": "within", "question": "Question", "quiz": "Quiz",
         "prestudy": "Pre-study questions",
     },
     "zh": {
@@ -79,7 +80,8 @@ UI = {
         "your_answer": "你的答案（一个数）",
         "multi": "（多选）", "answers": "答案与解析",
         "answers_nojs": "题目、答案与解析（测验无法运行时在此查看）",
-        "answer": "答案", "answer_label": "答案：", "within": "误差", "question": "题", "quiz": "测验",
+        "answer": "答案", "answer_label": "答案：",
+        "within": "误差", "question": "题", "quiz": "测验",
         "prestudy": "预习题",
     },
 }
