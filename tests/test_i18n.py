@@ -237,6 +237,41 @@ def test_translated_notebook_sets_the_language_first(tmp_path):
     assert found > 0 and 0 <= done == wanted <= found
 
 
+def _figure_cells(doc):
+    import json
+    nb = json.loads((ROOT / f"{doc}.ipynb").read_text(encoding="utf-8"))
+    return [c for c in nb["cells"] if c.get("metadata", {}).get("mystnb", {})
+            .get("image", {}).get("alt")]
+
+
+@pytest.mark.parametrize("doc", i18n.lesson_docs())
+def test_every_figure_has_a_chinese_alt_text(doc):
+    """Each figure's alt text (mystnb.image.alt) has a Simplified-Chinese one beside it
+    (metadata lossfns.alt_zh), which the Chinese editions show to screen readers."""
+    import re
+    for cell in _figure_cells(doc):
+        zh = cell["metadata"].get("lossfns", {}).get("alt_zh", "")
+        alt = cell["metadata"]["mystnb"]["image"]["alt"]
+        assert re.search(r"[\u4e00-\u9fff]", zh), f"{doc}: no lossfns.alt_zh for: {alt[:80]}"
+
+
+def test_translated_notebook_carries_the_chinese_alt_texts():
+    doc = "chapters/06_gradient_descent"
+    cells = _figure_cells(doc)
+    assert cells
+    for edition in ("zh-cn", "zh-tw"):
+        nb, *_counts = i18n.translate_notebook(ROOT / f"{doc}.ipynb", edition, doc)
+        alts = [c["metadata"]["mystnb"]["image"]["alt"] for c in nb["cells"]
+                if c.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt")]
+        wanted = [c["metadata"]["lossfns"]["alt_zh"] for c in cells]
+        if edition == "zh-tw":
+            wanted = [lang.to_traditional(a) for a in wanted]
+        assert alts == wanted
+    cell = {"metadata": {"mystnb": {"image": {"alt": "A curve."}}}}
+    assert not i18n.translate_alt(cell, "zh-cn")                 # no alt_zh: left as it is
+    assert cell["metadata"]["mystnb"]["image"]["alt"] == "A curve."
+
+
 # ----------------------------------------------------------------------------- _ext/lang_switcher
 
 sys.path.insert(0, str(ROOT / "_ext"))
@@ -419,6 +454,36 @@ def test_built_chinese_search_finds_the_terms(folder, words):
     missing = [w for w in words if w not in index["terms"]]
     assert not missing, f"{folder} search index lacks {missing}"
     assert "language_data.js" in "".join(p.name for p in (SITE / folder / "_static").iterdir())
+
+
+@built
+@pytest.mark.parametrize("folder", ["zh-cn", "zh-tw"])
+def test_built_chinese_figures_speak_chinese(folder):
+    """In a Chinese edition every lesson figure has a Chinese alt text, and no text drawn in a
+    figure is English (code names, symbols and standard abbreviations may stay)."""
+    import html
+    import re
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    word = re.compile(r"[A-Za-z]{3,}")
+    allowed = {"log", "exp", "max", "min", "mean", "softmax", "sigmoid", "logit", "MSE", "MAE",
+               "BCE", "NLL", "KL", "JS", "IoU", "Dice", "CTC", "SGD", "Adam", "GD", "ROC", "AUC",
+               "Huber", "Poisson", "Gaussian", "Laplace", "PPL", "cosh", "argmax", "Net"}
+    code = re.compile(r"[A-Za-z]+(?:[A-Z_.][A-Za-z_]*)+|[A-Z]{2,}")
+    problems = []
+    for page in sorted((SITE / folder / "chapters").glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for img in re.findall(r'<img\b[^>]*src="[^"]*_images/[^"]+"[^>]*>', text):
+            alt = re.search(r'\balt="([^"]*)"', img)
+            if not (alt and cjk.search(alt.group(1))):
+                problems.append(f"{page.name}: alt {alt.group(1)[:60] if alt else None!r}")
+        for src in set(re.findall(r'src="([^"]*_images/[^"]+\.svg)"', text)):
+            svg = (page.parent / src).resolve().read_text(encoding="utf-8")
+            for t in re.findall(r"<text\b[^>]*>([^<]*)<", svg):
+                t = html.unescape(t).strip()
+                words = {w for w in word.findall(t) if not code.fullmatch(w)} - allowed
+                if words and not cjk.search(t):
+                    problems.append(f"{page.name}: figure text {t!r}")
+    assert not problems, f"{len(problems)} English texts in {folder}:\n" + "\n".join(problems[:40])
 
 
 @built

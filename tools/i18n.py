@@ -666,12 +666,25 @@ def first_cell(edition: str) -> dict:
                        f'os.environ["LOSSFNS_LANG"] = "{edition}"']}
 
 
+def translate_alt(cell: dict, edition: str) -> bool:
+    """A figure's alt text (``mystnb.image.alt``) in the edition's language, from the cell's
+    ``lossfns.alt_zh`` (Simplified; converted for zh-tw). Returns whether it was replaced."""
+    meta = cell.get("metadata", {})
+    image = meta.get("mystnb", {}).get("image", {})
+    zh = meta.get("lossfns", {}).get("alt_zh")
+    if not (image.get("alt") and zh):
+        return False
+    image["alt"] = zh if edition == "zh-cn" else to_traditional(zh)
+    return True
+
+
 def translate_notebook(path: Path, edition: str, doc: str) -> tuple[dict, int, int, int]:
     nb = json.loads(path.read_text(encoding="utf-8"))
     table = catalog_dict(edition, doc)
     parser = _md_parser()
     found = wanted = done = 0
     for cell in nb["cells"]:
+        translate_alt(cell, edition)
         if cell["cell_type"] != "markdown":
             continue
         src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
