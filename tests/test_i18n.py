@@ -255,6 +255,52 @@ def test_every_figure_has_a_chinese_alt_text(doc):
         assert re.search(r"[\u4e00-\u9fff]", zh), f"{doc}: no lossfns.alt_zh for: {alt[:80]}"
 
 
+def _chinese_strings_of_code():
+    """(where, text) of every string literal with Chinese in the lessons' code cells, their
+    metadata (alt_zh) and the course package: what lang.t shows in figures, tables and
+    feedback, outside the .po catalogs."""
+    import ast
+    import json
+    import re
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    sources = []
+    for doc in i18n.lesson_docs():
+        nb = json.loads((ROOT / f"{doc}.ipynb").read_text(encoding="utf-8"))
+        for k, cell in enumerate(nb["cells"]):
+            alt = cell.get("metadata", {}).get("lossfns", {}).get("alt_zh")
+            if alt:
+                yield f"{doc} cell {k} alt_zh", alt
+            if cell["cell_type"] == "code":
+                sources.append((f"{doc} cell {k}", "".join(cell["source"])))
+    for path in sorted((ROOT / "lossfns").rglob("*.py")):
+        sources.append((str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")))
+    for where, src in sources:
+        try:
+            tree = ast.parse(src)
+        except SyntaxError:      # a cell with IPython magics: read its string literals as text
+            for text in re.findall(r'"([^"\n]*)"', src):
+                if cjk.search(text):
+                    yield where, text
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and cjk.search(node.value):
+                yield where, node.value
+
+
+def test_code_strings_use_the_term_sheet():
+    """Figure labels, table headers, alt texts and feedback written in code use the sheet's
+    words, as the .po translations do (a variant allowed only for some English, unless_msgid,
+    is not checked here)."""
+    terms = [dict(t, forbid=[b for b in t.get("forbid", []) if not isinstance(b, dict)])
+             for t in i18n.load_terms()]
+    strings = list(_chinese_strings_of_code())
+    assert len(strings) > 500
+    problems = [f"{where}: {p}: {text[:60]!r}" for where, text in strings
+                for p in i18n.term_problems("", text, terms)]
+    assert not problems, "\n".join(problems[:30])
+
+
 def test_translated_notebook_carries_the_chinese_alt_texts():
     doc = "chapters/06_gradient_descent"
     cells = _figure_cells(doc)

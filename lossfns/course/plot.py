@@ -449,7 +449,7 @@ def descent_curves(runs, *, x=None, minimum=None, log=True, ax=None,
         what = ("excess loss J − J*", "超额损失 J − J*") if minimum is not None else \
             ("loss J", "损失 J")
         ylabel = lang.t(f"{what[0]} (units of the loss{', log scale' if log else ''})",
-                        f"{what[1]}（损失的单位{'，对数刻度' if log else ''}）")
+                        f"{what[1]}（损失的单位{'，对数坐标' if log else ''}）")
     ax.set_ylabel(ylabel)
     ax.set_title(_tr(title))
     ax.legend()
