@@ -257,8 +257,39 @@ def _page_context(app, pagename, templatename, context, doctree):
     context["metatags"] = context.get("metatags", "") + alternates_html(pagename, language)
 
 
+def chinese_alt_texts(source: str, language: str) -> str:
+    """A notebook's JSON with each figure's alt text (``mystnb.image.alt``) replaced by its
+    Chinese one (``lossfns.alt_zh``, Simplified; converted for zh_TW). Unchanged for English, for
+    non-notebooks and for figures without ``alt_zh``."""
+    import json
+
+    if language not in ("zh_CN", "zh_TW") or not source.lstrip().startswith("{"):
+        return source
+    try:
+        nb = json.loads(source)
+    except ValueError:
+        return source
+    changed = False
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {})
+        image = meta.get("mystnb", {}).get("image", {})
+        zh = meta.get("lossfns", {}).get("alt_zh")
+        if image.get("alt") and zh:
+            if language == "zh_TW":
+                from lossfns.course.lang import to_traditional
+                zh = to_traditional(zh)
+            image["alt"] = zh
+            changed = True
+    return json.dumps(nb, ensure_ascii=False, indent=1) if changed else source
+
+
+def _chinese_alt_texts(app, docname, source):
+    source[0] = chinese_alt_texts(source[0], app.config.language)
+
+
 def setup(app):
     app.add_config_value("zh_notebooks_branch", "notebooks-zh", "html")
+    app.connect("source-read", _chinese_alt_texts)
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)
     app.connect("builder-inited", _install_ui_catalog)

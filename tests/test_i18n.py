@@ -324,6 +324,23 @@ sys.path.insert(0, str(ROOT / "_ext"))
 import lang_switcher  # noqa: E402
 
 
+def test_the_chinese_builds_read_the_chinese_alt_texts():
+    import json
+    doc = ROOT / "chapters" / "06_gradient_descent.ipynb"
+    src = doc.read_text(encoding="utf-8")
+    cells = [c for c in json.loads(src)["cells"]
+             if c.get("metadata", {}).get("lossfns", {}).get("alt_zh")]
+    assert cells
+    assert lang_switcher.chinese_alt_texts(src, "en") == src
+    for language in ("zh_CN", "zh_TW"):
+        nb = json.loads(lang_switcher.chinese_alt_texts(src, language))
+        alts = [c["metadata"]["mystnb"]["image"]["alt"] for c in nb["cells"]
+                if c.get("metadata", {}).get("lossfns", {}).get("alt_zh")]
+        want = [c["metadata"]["lossfns"]["alt_zh"] for c in cells]
+        assert alts == (want if language == "zh_CN" else [lang.to_traditional(a) for a in want])
+    assert lang_switcher.chinese_alt_texts("# a markdown page", "zh_CN") == "# a markdown page"
+
+
 @pytest.mark.parametrize("page, current, target, expected", [
     ("chapters/02_x", "en", "zh_CN", "../zh-cn/chapters/02_x.html"),
     ("chapters/02_x", "zh_CN", "en", "../../chapters/02_x.html"),
@@ -514,7 +531,7 @@ def test_built_chinese_figures_speak_chinese(folder):
     allowed = {"log", "exp", "max", "min", "mean", "softmax", "sigmoid", "logit", "MSE", "MAE",
                "BCE", "NLL", "KL", "JS", "IoU", "Dice", "CTC", "SGD", "Adam", "GD", "ROC", "AUC",
                "Huber", "Poisson", "Gaussian", "Laplace", "PPL", "cosh", "argmax", "Net"}
-    code = re.compile(r"[A-Za-z]+(?:[A-Z_.][A-Za-z_]*)+|[A-Z]{2,}")
+    code = re.compile(r"[A-Za-z_]\w*(?:[._]\w*)+|[a-z]*[A-Z]\w*[A-Z]\w*|[A-Z]{2,}")  # a.b_c, KMeans
     problems = []
     for page in sorted((SITE / folder / "chapters").glob("*.html")):
         text = page.read_text(encoding="utf-8")
@@ -526,7 +543,8 @@ def test_built_chinese_figures_speak_chinese(folder):
             svg = (page.parent / src).resolve().read_text(encoding="utf-8")
             for t in re.findall(r"<text\b[^>]*>([^<]*)<", svg):
                 t = html.unescape(t).strip()
-                words = {w for w in word.findall(t) if not code.fullmatch(w)} - allowed
+                words = {w for token in t.split() if not code.fullmatch(token.strip("(),:;"))
+                         for w in word.findall(token)} - allowed
                 if words and not cjk.search(t):
                     problems.append(f"{page.name}: figure text {t!r}")
     assert not problems, f"{len(problems)} English texts in {folder}:\n" + "\n".join(problems[:40])
