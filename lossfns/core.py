@@ -691,7 +691,7 @@ _COLUMNS = {
               lambda L, lang: f"{L.title} ({L.zh})" if lang == "en" else f"{L.zh} ({L.title})"),
     "name": ("lossfns", "lossfns", lambda L, lang: f"`{L.name}`"),
     "task": ("Task", "任务", lambda L, lang: L.task if lang == "en" else _TASK_ZH[L.task]),
-    "formula": ("Formula (per item)", "公式（单个样本）", lambda L, lang: f"${L.formula}$"),
+    "formula": ("Formula (per item)", "公式（单个样本）", lambda L, lang: f"${_formula(L, lang)}$"),
     "summary": ("Notes", "说明",
                 lambda L, lang: (L.summary if lang == "en" else L.summary_zh) or "—"),
     "domain": ("Arguments", "参数",
@@ -702,6 +702,23 @@ _COLUMNS = {
     "caveat": ("Conventions that differ", "约定差异",
                lambda L, lang: (L.caveat if lang == "en" else L.caveat_zh) or "—"),
 }
+
+
+#: the words inside formulas (\text{…}), in the Chinese tables
+_FORMULA_WORDS_ZH = {r"\text{otherwise}": r"\text{其他情况}"}
+
+
+def _formula(L, lang: str) -> str:
+    """A loss's formula as a table shows it: its words in the table's language."""
+    if lang == "en":
+        return L.formula
+    out = L.formula
+    for en, zh in _FORMULA_WORDS_ZH.items():
+        if lang == "zh-tw":
+            from .course.lang import to_traditional
+            zh = to_traditional(zh)
+        out = out.replace(en, zh)
+    return out
 
 
 def catalog_table(task: str | None = None,

@@ -131,7 +131,8 @@ def test_catalog_table_is_well_formed(lang, task):
         cells = _cells(row)
         assert len(cells) == n, f"row of {L.name} has {len(cells)} cells, header has {n}: {row}"
         assert cells[1] == f"`{L.name}`"
-        assert cells[formula_col] == f"${L.formula}$"
+        words = {"en": "otherwise", "zh-tw": "其他情況"}.get(lang, "其他情况")
+        assert cells[formula_col] == "$" + L.formula.replace("{otherwise}", "{%s}" % words) + "$"
         assert (L.zh_hant if lang == "zh-tw" else L.zh) in cells[0]
 
 
@@ -459,3 +460,14 @@ def test_check_choice():
     assert check_choice("a", "mode", ("a", "b")) == "a"
     with pytest.raises(ValueError, match=r"^mode must be one of 'a', 'b'; got 'c'$"):
         check_choice("c", "mode", ("a", "b"))
+
+
+def test_catalog_formulas_speak_the_tables_language():
+    rows = {lang: [r for r in lossfns.catalog_table("regression", columns=("name", "formula"),
+                                                    lang=lang).splitlines() if "`huber`" in r][0]
+            for lang in ("en", "zh-cn", "zh-tw")}
+    assert r"\text{otherwise}" in rows["en"] and "其他" not in rows["en"]
+    assert r"\text{其他情况}" in rows["zh-cn"] and "otherwise" not in rows["zh-cn"]
+    assert r"\text{其他情況}" in rows["zh-tw"]
+    assert lossfns.huber.formula.endswith(r"\text{otherwise}\end{cases}")   # the loss is as is
+
