@@ -226,6 +226,14 @@ def check_int(value, name: str, minimum: int | None = None, maximum: int | None 
     return int(value)
 
 
+def check_count(value, name: str, minimum: int = 1) -> int:
+    """A count: an integer (not a bool) >= minimum, with one message for every bad value."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
+            or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    return int(value)
+
+
 def check_seed(seed, name: str = "seed") -> int:
     """A seed for NumPy and torch: an integer >= 0."""
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:

@@ -10,7 +10,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..core import _scalar, check_nonnegative, check_open_interval, check_positive
+from ..core import _scalar, check_count, check_nonnegative, check_open_interval, check_positive
+from ..core import check_seed as _check_seed
 
 #: The scikit-learn data sets `load_split` knows, and the task of each.
 DATASETS = {
@@ -185,20 +186,7 @@ def load_split(name: str, test_size: float = 0.25, seed: int = 0,
 # --------------------------------------------------------------------------------------------
 # Argument checks
 # --------------------------------------------------------------------------------------------
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def _check_count(value, name: str, minimum: int = 1) -> int:
-    if not _is_int(value) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return int(value)
-
-
-def _check_seed(seed) -> int:
-    if not _is_int(seed) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
-    return int(seed)
+_check_count = check_count
 
 
 def _check_fraction(value, name: str) -> float:

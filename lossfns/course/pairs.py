@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..core import as_float_array, check_nonnegative
+from ..core import as_float_array, check_count, check_nonnegative, check_seed
 
 __all__ = ["Pairs", "Triplets", "RankingData", "sample_pairs", "sample_triplets", "knn_accuracy",
            "ranking_data", "ranking_pairs", "pairwise_accuracy"]
@@ -93,16 +93,11 @@ class _Classes:
         return self.order[r]
 
 
-def _check_count(value, name: str, minimum: int = 1) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return int(value)
+_check_count = check_count
 
 
 def _rng(seed) -> np.random.Generator:
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
-    return np.random.default_rng(int(seed))
+    return np.random.default_rng(check_seed(seed))
 
 
 def sample_pairs(y, n_pairs: int, *, positive_fraction: float = 0.5, seed: int = 0) -> Pairs:

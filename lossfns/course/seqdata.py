@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..core import check_nonnegative
+from ..core import check_count, check_nonnegative
 
 #: Index of silence in `CTCData.frame_labels`; CTC's blank takes the same index in the lessons.
 SILENCE = 0
@@ -203,10 +203,7 @@ def encode_text(text: str) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 # Argument checks
 # --------------------------------------------------------------------------------------------
-def _check_int(value, name: str, minimum: int) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return int(value)
+_check_int = check_count
 
 
 def _check_range(value, name: str, minimum: int):
