@@ -118,3 +118,12 @@ def test_command_line_without_a_browser(tmp_path, capsys, monkeypatch):
     assert not (tmp_path / "k" / "answer_key.pdf").exists()
     assert "no Chromium found" in capsys.readouterr().err
     assert instructor.main(["nonsense"]) == 2
+
+
+def test_every_solution_has_a_written_explanation():
+    """The answer key teaches: each exercise's solution comes with a few sentences on why it
+    works and what the checker's edge cases probe (the Markdown before ``{solution-end}``)."""
+    short = [(ex.number, sum(len(t) for t in ex.solution_text))
+             for ex in instructor.lesson_exercises(CHAPTERS)]
+    assert len(short) >= 30
+    assert not [s for s in short if s[1] < 120], f"explanation missing or too short: {short}"
